@@ -1,0 +1,1 @@
+"""TeamFlow in Slack: slash commands, interactive messages, modals, App Home, install."""

@@ -1,0 +1,1 @@
+"""TeamFlow's shared domain: models, services, permissions, cache and settings."""

@@ -1,0 +1,103 @@
+"""Settings read from the environment (and a `.env` file), validated at start-up."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me-0000000000"
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(Exception):
+    """Raised when the environment holds a setting TeamFlow cannot start with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    env: Environment = Field(default=Environment.DEVELOPMENT, alias="TEAMFLOW_ENV")
+    database_url: str = Field(default="sqlite://teamflow.db", alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    secret_key: str = Field(default=DEFAULT_SECRET_KEY, alias="TEAMFLOW_SECRET_KEY")
+    host: str = Field(default="127.0.0.1", alias="TEAMFLOW_HOST")
+    port: int = Field(default=8000, ge=1, le=65535, alias="PORT")
+    base_url: str = Field(default="http://127.0.0.1:8000", alias="TEAMFLOW_BASE_URL")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    default_timezone: str = Field(default="UTC", alias="TEAMFLOW_DEFAULT_TIMEZONE")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0]
+        if scheme not in {"sqlite", "postgres", "postgresql", "asyncpg"}:
+            raise ValueError("must start with sqlite://, postgres:// or postgresql://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_redis(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Settings:
+        if self.env is not Environment.PRODUCTION:
+            return self
+        if self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError("TEAMFLOW_SECRET_KEY is the development default; set a random value")
+        if len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"TEAMFLOW_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production"
+            )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def uses_postgres(self) -> bool:
+        return not self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings; a bad value raises ConfigurationError saying which and why."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]) or "settings"
+            lines.append(f"  {_env_name(name)}: {error['msg'].removeprefix('Value error, ')}")
+        raise ConfigurationError("TeamFlow cannot start:\n" + "\n".join(lines)) from None
+
+
+def _env_name(field_name: str) -> str:
+    field = Settings.model_fields.get(field_name)
+    return field.alias if field and field.alias else field_name
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

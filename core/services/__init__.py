@@ -1,0 +1,1 @@
+"""Use cases. Every door calls these; none of them touches a model directly."""

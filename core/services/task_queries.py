@@ -1,0 +1,219 @@
+"""Reading tasks: one by id or key, and filtered, sorted, cursor-paginated lists."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from core.clock import utcnow
+from core.enums import CLOSED_STATUSES, OPEN_STATUSES, TaskPriority, TaskStatus
+from core.errors import NotFound, ValidationFailed
+from core.models import Task
+from core.permissions import Actor
+from core.services import task_fields
+from core.services.mapping import task_view
+from core.services.projects import load_project
+from core.views import Page, TaskView
+
+TASK_KEY_PATTERN = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,9})$")
+SORTS = ("created_at", "updated_at", "due_at", "priority")
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskFilter:
+    project: uuid.UUID | str | None = None
+    assignee_id: uuid.UUID | None = None
+    unassigned: bool = False
+    reporter_id: uuid.UUID | None = None
+    statuses: tuple[TaskStatus, ...] = ()
+    open_only: bool = False
+    priorities: tuple[TaskPriority, ...] = ()
+    label: str | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    overdue: bool = False
+    text: str | None = None
+
+
+def with_relations(query: QuerySet[Task]) -> QuerySet[Task]:
+    """Everything a TaskView needs, in two queries whatever the page size."""
+    return query.select_related("project", "assignee", "reporter").prefetch_related("labels")
+
+
+async def get_task(actor: Actor, ref: uuid.UUID | str) -> TaskView:
+    """By id or by key (`WEB-42`), inside the actor's organization only."""
+    actor.require("task:read")
+    task = await with_relations(_scoped(actor, ref)).first()
+    if task is None:
+        raise NotFound(f"No task {ref}")
+    return task_view(task)
+
+
+async def load_task(actor: Actor, ref: uuid.UUID | str) -> Task:
+    task = await _scoped(actor, ref).first()
+    if task is None:
+        raise NotFound(f"No task {ref}")
+    return task
+
+
+async def view_of(task_id: uuid.UUID) -> TaskView:
+    task = await with_relations(Task.filter(id=task_id)).get()
+    return task_view(task)
+
+
+async def list_tasks(
+    actor: Actor,
+    filters: TaskFilter | None = None,
+    *,
+    sort: str = "-created_at",
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[TaskView]:
+    """A page of tasks in a stable order; `next_cursor` continues after the last one."""
+    actor.require("task:read")
+    field, descending = _parse_sort(sort)
+    limit = max(1, min(limit, MAX_PAGE))
+    query = await _filtered(actor, filters or TaskFilter())
+    position = _decode_cursor(cursor, sort) if cursor else None
+    rows = await _page(query, field, descending, position, limit + 1)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode_cursor(rows[-1], field, sort) if has_more and rows else None
+    return Page(items=[task_view(row) for row in rows], next_cursor=next_cursor)
+
+
+async def count_tasks(actor: Actor, filters: TaskFilter | None = None) -> int:
+    actor.require("task:read")
+    return await (await _filtered(actor, filters or TaskFilter())).count()
+
+
+def _scoped(actor: Actor, ref: uuid.UUID | str) -> QuerySet[Task]:
+    query = Task.filter(organization_id=actor.organization_id, is_active=True)
+    task_id = ref if isinstance(ref, uuid.UUID) else _try_uuid(ref)
+    if task_id is not None:
+        return query.filter(id=task_id)
+    match = TASK_KEY_PATTERN.match(str(ref).strip())
+    if match is None:
+        raise NotFound(f"No task {ref}")
+    return query.filter(project__key=match.group(1).upper(), number=int(match.group(2)))
+
+
+async def _filtered(actor: Actor, f: TaskFilter) -> QuerySet[Task]:
+    query = Task.filter(organization_id=actor.organization_id, is_active=True)
+    if f.project is not None:
+        project = await load_project(actor, f.project)
+        query = query.filter(project_id=project.id)
+    if f.assignee_id is not None:
+        query = query.filter(assignee_id=f.assignee_id)
+    if f.unassigned:
+        query = query.filter(assignee_id__isnull=True)
+    if f.reporter_id is not None:
+        query = query.filter(reporter_id=f.reporter_id)
+    if f.statuses:
+        query = query.filter(status__in=[task_fields.status(s) for s in f.statuses])
+    if f.open_only or f.overdue:
+        query = query.filter(status__in=list(OPEN_STATUSES))
+    if f.priorities:
+        query = query.filter(priority__in=[task_fields.priority(p) for p in f.priorities])
+    if f.label:
+        query = query.filter(labels__name=f.label.strip().lstrip("+#").lower())
+    if f.due_before is not None:
+        query = query.filter(due_at__lt=task_fields.as_utc(f.due_before))
+    if f.due_after is not None:
+        query = query.filter(due_at__gte=task_fields.as_utc(f.due_after))
+    if f.overdue:
+        query = query.filter(due_at__lt=utcnow())
+    if f.text and f.text.strip():
+        words = f.text.strip()
+        query = query.filter(Q(title__icontains=words) | Q(description__icontains=words))
+    return query
+
+
+async def _page(
+    query: QuerySet[Task],
+    field: str,
+    descending: bool,
+    position: dict[str, Any] | None,
+    size: int,
+) -> list[Task]:
+    """Keyset pagination on (field, id). Tasks without a due date come last, ordered by id."""
+    order = [f"-{field}", "-id"] if descending else [field, "id"]
+    rows: list[Task] = []
+    in_null_tail = position is not None and position["v"] is None
+    if not in_null_tail:
+        head = query.filter(**{f"{field}__isnull": False}) if field == "due_at" else query
+        if position is not None:
+            head = head.filter(_after(field, descending, position))
+        rows = await with_relations(head.order_by(*order).limit(size))
+    if field == "due_at" and len(rows) < size:
+        tail = query.filter(due_at__isnull=True)
+        if in_null_tail:
+            tail = tail.filter(id__gt=position["id"])  # type: ignore[index]
+        rows += await with_relations(tail.order_by("id").limit(size - len(rows)))
+    return rows
+
+
+def _after(field: str, descending: bool, position: dict[str, Any]) -> Q:
+    op = "lt" if descending else "gt"
+    value, last_id = position["v"], position["id"]
+    return Q(**{f"{field}__{op}": value}) | (Q(**{field: value}) & Q(**{f"id__{op}": last_id}))
+
+
+def _parse_sort(sort: str) -> tuple[str, bool]:
+    field = sort.removeprefix("-")
+    if field not in SORTS:
+        choices = ", ".join(SORTS)
+        raise ValidationFailed.on("sort", f"cannot sort by '{sort}' (choose from {choices})")
+    return field, sort.startswith("-")
+
+
+def _encode_cursor(task: Task, field: str, sort: str) -> str:
+    value = getattr(task, field)
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    elif isinstance(value, TaskPriority):
+        value = int(value)
+    raw = json.dumps({"s": sort, "v": value, "id": str(task.id)}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        if data["s"] != sort:
+            raise ValueError("cursor belongs to another sort")
+        position = {"v": data["v"], "id": uuid.UUID(data["id"])}
+        if isinstance(position["v"], str):
+            position["v"] = datetime.fromisoformat(position["v"])
+        return position
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        raise ValidationFailed.on("cursor", "cursor is not valid for this list") from None
+
+
+def _try_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "TaskFilter",
+    "count_tasks",
+    "get_task",
+    "list_tasks",
+    "load_task",
+    "view_of",
+    "with_relations",
+]

@@ -1,0 +1,110 @@
+"""Plain, immutable views of domain objects: what services hand to every door."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from core.enums import ProjectStatus, Role, TaskPriority, TaskStatus
+
+
+@dataclass(frozen=True)
+class OrganizationView:
+    id: uuid.UUID
+    name: str
+    slug: str
+    timezone: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: uuid.UUID
+    name: str
+    email: str | None
+    timezone: str
+
+
+@dataclass(frozen=True)
+class MemberView:
+    user: UserView
+    organization_id: uuid.UUID
+    role: Role
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    key: str
+    name: str
+    description: str
+    status: ProjectStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    project_id: uuid.UUID
+    project_key: str
+    number: int
+    title: str
+    description: str
+    status: TaskStatus
+    priority: TaskPriority
+    assignee: UserView | None
+    reporter: UserView | None
+    due_at: datetime | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    labels: tuple[str, ...]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.project_key}-{self.number}"
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.due_at is not None and self.due_at < now and not self.status.is_closed
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: uuid.UUID
+    task_id: uuid.UUID
+    author: UserView | None
+    body: str
+    source: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    actor: UserView | None
+    source: str
+    action: str
+    entity_type: str
+    entity_id: uuid.UUID
+    task_id: uuid.UUID | None
+    changes: dict[str, Any]
+    created_at: datetime
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

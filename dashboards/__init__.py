@@ -1,0 +1,1 @@
+"""Analytics view models and their renderings for the web and for Slack."""

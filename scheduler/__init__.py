@@ -1,0 +1,1 @@
+"""Scheduled digests, reminders and weekly reports, sent exactly once."""

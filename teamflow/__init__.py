@@ -1,0 +1,1 @@
+"""The composition root: wires settings, database, cache and doors into processes."""

@@ -1,0 +1,97 @@
+"""The `teamflow` command: one entry point that wires settings, database and doors together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable
+
+import click
+
+from core.config import ConfigurationError, Settings, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigurationError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def _run(coro: Awaitable[object]) -> object:
+    return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+@click.group(help="TeamFlow: task management that teams run from Slack.")
+@click.version_option(package_name="teamflow")
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+
+
+@main.command(help="Apply database migrations (SQLite or PostgreSQL, from DATABASE_URL).")
+def migrate() -> None:
+    from core.db import migrate as apply_migrations
+
+    settings = _settings()
+    _run(apply_migrations(settings.database_url))
+    click.echo(f"Database is up to date ({_describe_db(settings)}).")
+
+
+@main.command(help="Create a demo organization with people, projects and 8 weeks of tasks.")
+@click.option(
+    "--tasks-per-project", default=110, show_default=True, type=click.IntRange(1, 100_000)
+)
+def demo(tasks_per_project: int) -> None:
+    from core.db import close_db, init_db
+    from core.demo import DEMO_PASSWORD, PEOPLE, seed_demo
+
+    settings = _settings()
+
+    async def seed() -> object:
+        await init_db(settings.database_url)
+        try:
+            return await seed_demo(tasks_per_project=tasks_per_project)
+        finally:
+            await close_db()
+
+    summary = _run(seed())
+    verb = "Created" if summary.created else "Already there:"  # type: ignore[attr-defined]
+    click.echo(
+        f"{verb} {summary.organization}: {summary.people} people, "  # type: ignore[attr-defined]
+        f"{summary.projects} projects, {summary.tasks} tasks."  # type: ignore[attr-defined]
+    )
+    click.echo(f"Sign in with any of these (password: {DEMO_PASSWORD}):")
+    for name, email, role, _tz in PEOPLE:
+        click.echo(f"  {email:<28} {role.value:<7} {name}")
+    click.echo(f"Then open {settings.base_url}/health, or run `teamflow serve`.")
+
+
+@main.command(help="Run the web app (REST API, webhooks, Slack endpoints) under Hypercorn.")
+@click.option("--host", default=None, help="Interface to bind (default TEAMFLOW_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    from hypercorn.asyncio import serve as hypercorn_serve
+    from hypercorn.config import Config
+
+    from webhooks.app import create_app
+
+    settings = _settings()
+    config = Config()
+    config.bind = [f"{host or settings.host}:{port or settings.port}"]
+    config.accesslog = "-"
+    config.graceful_timeout = 10
+    click.echo(f"TeamFlow on http://{config.bind[0]} ({_describe_db(settings)})")
+    _run(hypercorn_serve(create_app(settings), config))  # type: ignore[arg-type]
+
+
+def _describe_db(settings: Settings) -> str:
+    cache = "Redis" if settings.redis_url else "in-process cache"
+    database = "PostgreSQL" if settings.uses_postgres else settings.database_url
+    return f"{database}, {cache}"
+
+
+if __name__ == "__main__":
+    main()

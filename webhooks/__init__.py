@@ -1,0 +1,1 @@
+"""The Quart app: REST API, inbound webhooks, Slack HTTP endpoints, health."""
