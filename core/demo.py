@@ -194,7 +194,7 @@ def _task(org, project, number, created, workers, verbs, objects, rng, now) -> T
         status = TaskStatus.DONE if rng.random() < 0.93 else TaskStatus.CANCELLED
         started = created + timedelta(days=lead_days * rng.uniform(0.1, 0.5))
         completed = _working_time(created + timedelta(days=lead_days), rng)
-        completed = min(completed, now - timedelta(minutes=5))
+        completed = min(max(completed, created + timedelta(hours=1)), now - timedelta(minutes=5))
         started = min(started, completed)
     elif age_days > 1 and rng.random() < 0.55:
         status = rng.choice([TaskStatus.IN_PROGRESS, TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW])

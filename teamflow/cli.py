@@ -87,6 +87,27 @@ def serve(host: str | None, port: int | None) -> None:
     _run(hypercorn_serve(create_app(settings), config))  # type: ignore[arg-type]
 
 
+@main.command(help="Run the scheduler process (digests, reminders, reports; one per deployment).")
+def scheduler() -> None:
+    from core.cache import create_cache
+    from core.db import close_db, init_db
+    from scheduler.runner import run_until_stopped
+
+    settings = _settings()
+
+    async def run() -> None:
+        await init_db(settings.database_url)
+        cache = create_cache(settings.redis_url)
+        try:
+            await run_until_stopped(cache)
+        finally:
+            await cache.close()
+            await close_db()
+
+    click.echo(f"TeamFlow scheduler ({_describe_db(settings)})")
+    _run(run())
+
+
 def _describe_db(settings: Settings) -> str:
     cache = "Redis" if settings.redis_url else "in-process cache"
     database = "PostgreSQL" if settings.uses_postgres else settings.database_url

@@ -5,6 +5,7 @@ from __future__ import annotations
 from quart import Blueprint, Response, jsonify
 
 from core.db import database_answers
+from core.heartbeats import SCHEDULER, last_heartbeat
 from webhooks.runtime import runtime
 
 blueprint = Blueprint("health", __name__)
@@ -29,5 +30,7 @@ async def health_detailed() -> tuple[Response, int]:
         },
     }
     healthy = all(check["ok"] for check in checks.values())
+    beat = await last_heartbeat(runtime().cache, SCHEDULER)
+    checks["scheduler"] = {"last_heartbeat": beat.isoformat() if beat else None}
     body = {"status": "ok" if healthy else "degraded", "checks": checks}
     return jsonify(body), 200 if healthy else 503

@@ -1,0 +1,56 @@
+"""The `teamflow` command as a new user runs it: help, migrate, demo (twice)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _teamflow(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "teamflow.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture
+def env(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    return clean | {
+        "DATABASE_URL": f"sqlite://{tmp_path / 'cli.db'}",
+        "TEAMFLOW_ENV": "development",
+    }
+
+
+def test_help_explains_each_command(env):
+    result = _teamflow("--help", env=env)
+    assert result.returncode == 0
+    for command in ("migrate", "demo", "serve"):
+        assert command in result.stdout
+
+
+def test_migrate_then_demo_prints_how_to_sign_in(env):
+    migrated = _teamflow("migrate", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "up to date" in migrated.stdout
+    assert _teamflow("migrate", env=env).returncode == 0, "migrating twice is harmless"
+
+    first = _teamflow("demo", "--tasks-per-project", "40", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Created Acme Product" in first.stdout
+    assert "120 tasks" in first.stdout
+    assert "maya@demo.teamflow.dev" in first.stdout and "password: teamflow-demo" in first.stdout
+
+    second = _teamflow("demo", env=env)
+    assert second.returncode == 0 and "Already there" in second.stdout
+
+
+def test_unsafe_production_settings_stop_the_command(env):
+    result = _teamflow("migrate", env=env | {"TEAMFLOW_ENV": "production"})
+    assert result.returncode == 2
+    assert "TEAMFLOW_SECRET_KEY" in result.stderr
