@@ -30,7 +30,7 @@ async def health_detailed() -> tuple[Response, int]:
         },
     }
     healthy = all(check["ok"] for check in checks.values())
-    beat = await last_heartbeat(runtime().cache, SCHEDULER)
+    beat = await last_heartbeat(runtime().cache, SCHEDULER) if checks["cache"]["ok"] else None
     checks["scheduler"] = {"last_heartbeat": beat.isoformat() if beat else None}
     body = {"status": "ok" if healthy else "degraded", "checks": checks}
     return jsonify(body), 200 if healthy else 503
