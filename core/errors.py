@@ -50,3 +50,17 @@ class StaleVersion(Conflict):
     def __init__(self, message: str, *, current_version: int) -> None:
         super().__init__(message)
         self.current_version = current_version
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials: a wrong password, an unknown, expired or revoked token."""
+
+    code = "UNAUTHORIZED"
+
+
+class RateLimited(DomainError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
