@@ -34,6 +34,26 @@ class Settings(BaseSettings):
     base_url: str = Field(default="http://127.0.0.1:8000", alias="TEAMFLOW_BASE_URL")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     default_timezone: str = Field(default="UTC", alias="TEAMFLOW_DEFAULT_TIMEZONE")
+    log_format: str = Field(default="json", pattern="^(json|console)$", alias="LOG_FORMAT")
+    slow_request_ms: int = Field(default=500, ge=1, alias="TEAMFLOW_SLOW_REQUEST_MS")
+    allow_registration: bool = Field(default=True, alias="TEAMFLOW_ALLOW_REGISTRATION")
+    access_token_minutes: int = Field(
+        default=15, ge=1, le=1440, alias="TEAMFLOW_ACCESS_TOKEN_MINUTES"
+    )
+    refresh_token_days: int = Field(default=7, ge=1, le=90, alias="TEAMFLOW_REFRESH_TOKEN_DAYS")
+    rate_limit_per_minute: int = Field(default=600, ge=1, alias="TEAMFLOW_RATE_LIMIT_PER_MINUTE")
+    rate_limit_address_per_minute: int = Field(
+        default=1200, ge=1, alias="TEAMFLOW_RATE_LIMIT_ADDRESS_PER_MINUTE"
+    )
+    login_failures_per_account: int = Field(
+        default=5, ge=1, alias="TEAMFLOW_LOGIN_FAILURES_PER_ACCOUNT"
+    )
+    login_failures_per_address: int = Field(
+        default=20, ge=1, alias="TEAMFLOW_LOGIN_FAILURES_PER_ADDRESS"
+    )
+    login_lockout_minutes: int = Field(default=15, ge=1, alias="TEAMFLOW_LOGIN_LOCKOUT_MINUTES")
+    cors_origins: str = Field(default="", alias="TEAMFLOW_CORS_ORIGINS")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, alias="TEAMFLOW_MAX_BODY_BYTES")
 
     @field_validator("database_url")
     @classmethod
@@ -75,6 +95,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def uses_postgres(self) -> bool:

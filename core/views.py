@@ -100,6 +100,22 @@ class ActivityView:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class ApiTokenView:
+    """An API token as listed to admins: never the token itself, only its visible prefix."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    created_by: UserView | None
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
 T = TypeVar("T")
 
 

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from quart import Quart
+from quart import Quart, request
+from quart_cors import cors
+from quart_schema import HttpSecurityScheme, Info, QuartSchema
 
 from core.cache import Cache, create_cache
 from core.config import Settings, get_settings
 from core.db import close_db, init_db
-from webhooks import health
+from core.logs import configure_logging
+from webhooks import docs, errors, health, metrics, observability
+from webhooks.api import auth_routes, organization_routes, task_routes, token_routes
+from webhooks.errors import ApiError
+from webhooks.ratelimit import enforce
 from webhooks.runtime import Runtime, attach
+
+API_BLUEPRINTS = [
+    auth_routes.blueprint,
+    organization_routes.blueprint,
+    task_routes.blueprint,
+    token_routes.blueprint,
+]
+BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 def create_app(
@@ -19,15 +33,49 @@ def create_app(
 ) -> Quart:
     """Build the app. Tests pass `manage_database=False` when they own the connection."""
     settings = settings or get_settings()
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
     app = Quart("teamflow")
-    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     runtime = Runtime(
         settings=settings,
         cache=cache or create_cache(settings.redis_url),
         manage_database=manage_database,
     )
     attach(app, runtime)
-    app.register_blueprint(health.blueprint)
+    QuartSchema(
+        app,
+        info=Info(title="TeamFlow API", version="1"),
+        openapi_path="/openapi.json",
+        swagger_ui_path=None,
+        redoc_ui_path=None,
+        scalar_ui_path=None,
+        security_schemes={"bearer": HttpSecurityScheme(scheme="bearer", bearer_format="JWT")},
+        security=[{"bearer": []}],
+    )
+    errors.register(app)
+    request_metrics = metrics.Metrics()
+    metrics.attach(app, request_metrics)
+    observability.install(app, slow_request_ms=settings.slow_request_ms, observer=request_metrics)
+    _guard_api(app, runtime)
+    for blueprint in (health.blueprint, docs.blueprint, metrics.blueprint):
+        app.register_blueprint(blueprint)
+    for blueprint in API_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    if settings.cors_origin_list:
+        app = cors(
+            app,
+            allow_origin=settings.cors_origin_list,
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "X-Request-ID",
+                "X-Organization-ID",
+                "API-Version",
+            ],
+            expose_headers=["ETag", "X-Request-ID", "X-Process-Time", "Retry-After"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        )
 
     @app.before_serving
     async def open_connections() -> None:
@@ -41,3 +89,24 @@ def create_app(
             await close_db()
 
     return app
+
+
+def _guard_api(app: Quart, runtime: Runtime) -> None:
+    """Checks every API request passes before its route runs: address rate limit, body."""
+
+    @app.before_request
+    async def guard() -> None:
+        if not request.path.startswith("/api/"):
+            return
+        address = request.remote_addr or "unknown"
+        await enforce(
+            runtime.cache,
+            f"address:{address}",
+            limit=runtime.settings.rate_limit_address_per_minute,
+        )
+        if request.method in BODY_METHODS:
+            length = request.content_length
+            if length is not None and length > runtime.settings.max_body_bytes:
+                raise ApiError(413, "The request body is too large")
+            if length and request.mimetype != "application/json":
+                raise ApiError(415, "Send the body as application/json")

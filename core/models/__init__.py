@@ -5,13 +5,16 @@ from core.models.comment import Comment
 from core.models.organization import Membership, Organization, User
 from core.models.project import Project
 from core.models.task import Task, TaskLabel
+from core.models.token import ApiToken, RefreshToken
 
 __all__ = [
     "Activity",
+    "ApiToken",
     "Comment",
     "Membership",
     "Organization",
     "Project",
+    "RefreshToken",
     "Task",
     "TaskLabel",
     "User",

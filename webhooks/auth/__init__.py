@@ -1,0 +1,1 @@
+"""Who is calling: JWT access tokens, API tokens, and the actor they act as."""

@@ -1,0 +1,73 @@
+"""The response envelope every API route shares: success, data or error, and meta."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from quart import g
+
+T = TypeVar("T")
+
+
+class Meta(BaseModel):
+    timestamp: datetime
+    request_id: str
+
+
+class PageMeta(Meta):
+    next_cursor: str | None
+    has_more: bool
+    limit: int
+
+
+class Envelope(BaseModel, Generic[T]):
+    success: bool
+    data: T
+    meta: Meta
+
+
+class PageEnvelope(BaseModel, Generic[T]):
+    """A list with cursor pagination: pass `meta.next_cursor` as `cursor` for the next page."""
+
+    success: bool
+    data: list[T]
+    meta: PageMeta
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorEnvelope(BaseModel):
+    success: bool = False
+    error: ErrorBody
+    meta: Meta
+
+
+def meta(**pagination: Any) -> dict[str, Any]:
+    return {
+        "timestamp": datetime.now(UTC),
+        "request_id": getattr(g, "request_id", ""),
+        **pagination,
+    }
+
+
+def ok(data: Any, **pagination: Any) -> dict[str, Any]:
+    return {"success": True, "data": data, "meta": meta(**pagination)}
+
+
+def failure(code: str, message: str, details: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {
+        "success": False,
+        "error": {"code": code, "message": message, "details": details or []},
+        "meta": meta(),
+    }
