@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     secret_key: str = Field(default=DEFAULT_SECRET_KEY, alias="TEAMFLOW_SECRET_KEY")
     host: str = Field(default="127.0.0.1", alias="TEAMFLOW_HOST")
     port: int = Field(default=8000, ge=1, le=65535, alias="PORT")
+    web_concurrency: int = Field(default=1, ge=1, le=64, alias="WEB_CONCURRENCY")
     base_url: str = Field(default="http://127.0.0.1:8000", alias="TEAMFLOW_BASE_URL")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     default_timezone: str = Field(default="UTC", alias="TEAMFLOW_DEFAULT_TIMEZONE")
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     )
     login_lockout_minutes: int = Field(default=15, ge=1, alias="TEAMFLOW_LOGIN_LOCKOUT_MINUTES")
     cors_origins: str = Field(default="", alias="TEAMFLOW_CORS_ORIGINS")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, alias="TEAMFLOW_MAX_BODY_BYTES")
 
     @field_validator("database_url")
@@ -95,6 +98,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(self.slack_bot_token)
 
     @property
     def cors_origin_list(self) -> list[str]:

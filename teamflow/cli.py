@@ -72,19 +72,42 @@ def demo(tasks_per_project: int) -> None:
 @main.command(help="Run the web app (REST API, webhooks, Slack endpoints) under Hypercorn.")
 @click.option("--host", default=None, help="Interface to bind (default TEAMFLOW_HOST).")
 @click.option("--port", default=None, type=int, help="Port (default PORT).")
-def serve(host: str | None, port: int | None) -> None:
-    from hypercorn.asyncio import serve as hypercorn_serve
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Worker processes (default WEB_CONCURRENCY, else 1). Use Redis with more than one.",
+)
+@click.option(
+    "--graceful-timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds in-flight requests get to finish on shutdown.",
+)
+def serve(host: str | None, port: int | None, workers: int | None, graceful_timeout: float) -> None:
     from hypercorn.config import Config
-
-    from webhooks.app import create_app
+    from hypercorn.run import run
 
     settings = _settings()
+    count = workers or settings.web_concurrency
     config = Config()
+    config.application_path = "webhooks.app:create_app()"
     config.bind = [f"{host or settings.host}:{port or settings.port}"]
-    config.accesslog = "-"
-    config.graceful_timeout = 10
-    click.echo(f"TeamFlow on http://{config.bind[0]} ({_describe_db(settings)})")
-    _run(hypercorn_serve(create_app(settings), config))  # type: ignore[arg-type]
+    config.workers = count
+    config.worker_class = "uvloop"
+    config.graceful_timeout = graceful_timeout
+    config.accesslog = None
+    if count > 1 and not settings.redis_url:
+        click.echo(
+            "Warning: several workers without REDIS_URL do not share rate limits or "
+            "live updates; set REDIS_URL.",
+            err=True,
+        )
+    click.echo(
+        f"TeamFlow on http://{config.bind[0]} with {count} worker(s) ({_describe_db(settings)})"
+    )
+    sys.exit(run(config))
 
 
 @main.command(help="Run the scheduler process (digests, reminders, reports; one per deployment).")

@@ -108,5 +108,5 @@ def _guard_api(app: Quart, runtime: Runtime) -> None:
             length = request.content_length
             if length is not None and length > runtime.settings.max_body_bytes:
                 raise ApiError(413, "The request body is too large")
-            if length and request.mimetype != "application/json":
+            if request.mimetype and request.mimetype != "application/json":
                 raise ApiError(415, "Send the body as application/json")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from quart import g
 
 T = TypeVar("T")
@@ -42,13 +42,19 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorBody(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     code: str
     message: str
     details: list[ErrorDetail] = []
 
 
 class ErrorEnvelope(BaseModel):
-    success: bool = False
+    """Every failure: 4xx and 5xx answers of the API share this shape."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    success: Literal[False] = False
     error: ErrorBody
     meta: Meta
 

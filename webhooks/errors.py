@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from quart import Quart, Response, jsonify
+from quart import Quart, Response, jsonify, request
 from quart_schema import RequestSchemaValidationError
+from quart_schema.openapi import QUART_SCHEMA_OPERATION_ID_ATTRIBUTE, OpenAPIProvider
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule, UUIDConverter
+from werkzeug.routing.converters import BaseConverter
 
 from core.errors import (
     Conflict,
@@ -20,7 +24,7 @@ from core.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from webhooks.envelope import failure
+from webhooks.envelope import ErrorEnvelope, failure
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +113,9 @@ def _http(exc: HTTPException) -> Response:
 
 
 def register(app: Quart) -> None:
+    """Answer every failure with the error envelope, and document those answers in the spec."""
+    _document(app)
+
     @app.errorhandler(DomainError)
     async def domain_error(exc: DomainError) -> Response:
         return _domain(exc)
@@ -125,7 +132,134 @@ def register(app: Quart) -> None:
     async def http_error(exc: HTTPException) -> Response:
         return _http(exc)
 
+    @app.errorhandler(UnicodeDecodeError)
+    async def undecodable(exc: UnicodeDecodeError) -> Response:
+        # Quart decodes the body as UTF-8 before parsing JSON and lets this escape.
+        if exc.object == await request.get_data():
+            return error_response(400, "BAD_REQUEST", "The request body is not valid JSON")
+        return _unexpected()
+
     @app.errorhandler(Exception)
     async def unexpected(exc: Exception) -> Response:
-        log.exception("unhandled error")
-        return error_response(500, "INTERNAL_ERROR", "Something went wrong on our side")
+        return _unexpected()
+
+
+def _unexpected() -> Response:
+    log.exception("unhandled error")
+    return error_response(500, "INTERNAL_ERROR", "Something went wrong on our side")
+
+
+# --- The error answers in the OpenAPI document --------------------------------------------
+#
+# quart-schema documents only the success response each route validates. The answers above
+# come from shared machinery, not from routes, so they are documented here, by rule:
+#   every API operation:       400 (bad API-Version header), 401, 403, 404, 422, 429
+#   POST, PUT, PATCH, DELETE:  409
+#   POST, PUT, PATCH:          413, 415
+# A route adds what only it can answer with `@error_responses(412)`.
+
+F = TypeVar("F", bound=Callable[..., Any])
+ERROR_STATUSES_ATTRIBUTE = "_teamflow_error_statuses"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+ERROR_RESPONSES: dict[int, tuple[str, str]] = {
+    400: ("BadRequest", "The body is not valid JSON, or a header is malformed"),
+    401: ("Unauthorized", "Credentials are missing, wrong, expired or revoked"),
+    403: ("Forbidden", "The caller's role does not allow this"),
+    404: ("NotFound", "No such resource among the caller's organizations"),
+    409: ("Conflict", "The change collides with the current state"),
+    412: (
+        "PreconditionFailed",
+        "`If-Match` names a version that is no longer current; `ETag` has the current one",
+    ),
+    413: ("PayloadTooLarge", "The request body is too large"),
+    415: ("UnsupportedMediaType", "The body is not `application/json`"),
+    422: ("ValidationError", "A field, parameter or header is not valid; see `error.details`"),
+    429: ("RateLimited", "Too many requests; retry after `Retry-After` seconds"),
+}
+RESPONSE_HEADERS: dict[int, dict[str, Any]] = {
+    412: {"ETag": {"description": "The current version", "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+}
+
+
+def error_responses(*statuses: int) -> Callable[[F], F]:
+    """Document error statuses a route answers with beyond the shared ones (e.g. 412)."""
+    unknown = set(statuses) - ERROR_RESPONSES.keys()
+    if unknown:
+        raise ValueError(f"No error response is described for {sorted(unknown)}")
+
+    def decorator(func: F) -> F:
+        known = getattr(func, ERROR_STATUSES_ATTRIBUTE, frozenset())
+        setattr(func, ERROR_STATUSES_ATTRIBUTE, known | set(statuses))
+        return func
+
+    return decorator
+
+
+def error_statuses(method: str, operation: dict[str, Any], extra: set[int]) -> set[int]:
+    statuses = {400, 401, 403, 404, 422, 429} | extra
+    if method.upper() in WRITE_METHODS:
+        statuses.add(409)
+    if method.upper() in BODY_METHODS:
+        statuses |= {413, 415}
+    return statuses
+
+
+class ApiOpenAPIProvider(OpenAPIProvider):
+    """quart-schema's document plus the error responses, unique operation ids and uuid
+    path parameters (`<uuid:...>`), which quart-schema leaves out."""
+
+    def schema(self) -> dict[str, Any]:
+        document = super().schema()
+        response, definitions = self.build_response_object(ErrorEnvelope, None)
+        schemas = document["components"]["schemas"]
+        schemas.update(definitions)
+        schemas["ErrorEnvelope"] = response["content"]["application/json"]["schema"]
+        reference = {"$ref": "#/components/schemas/ErrorEnvelope"}
+        document["components"]["responses"] = {
+            name: {
+                "description": description,
+                "content": {"application/json": {"schema": reference}},
+                **({"headers": RESPONSE_HEADERS[status]} if status in RESPONSE_HEADERS else {}),
+            }
+            for status, (name, description) in ERROR_RESPONSES.items()
+        }
+        return document
+
+    def build_paths(self, rule: Rule) -> tuple[dict, dict]:
+        paths, components = super().build_paths(rule)
+        func = self._app.view_functions[rule.endpoint]
+        if not rule.rule.startswith("/api/"):
+            return paths, components
+        extra = set(getattr(func, ERROR_STATUSES_ATTRIBUTE, ()))
+        explicit_id = getattr(func, QUART_SCHEMA_OPERATION_ID_ATTRIBUTE, None)
+        for operations in paths.values():
+            for method, operation in operations.items():
+                if explicit_id is None:
+                    # quart-schema's `{method}_{function}` repeats across blueprints
+                    operation["operationId"] = f"{method}_{rule.endpoint.replace('.', '_')}"
+                responses = dict(operation["responses"])
+                for status in sorted(error_statuses(method, operation, extra)):
+                    name = ERROR_RESPONSES[status][0]
+                    responses.setdefault(status, {"$ref": f"#/components/responses/{name}"})
+                operation["responses"] = responses
+        return paths, components
+
+    def build_path_parameter(self, name: str, converter: BaseConverter) -> dict[str, Any]:
+        parameter = super().build_path_parameter(name, converter)
+        if isinstance(converter, UUIDConverter):
+            parameter["schema"] = {"type": "string", "format": "uuid"}
+        return parameter
+
+
+def _document(app: Quart) -> None:
+    """Have quart-schema build `/openapi.json` with `ApiOpenAPIProvider`.
+
+    The same as `QuartSchema(..., openapi_provider_class=ApiOpenAPIProvider)`, for an app
+    whose QuartSchema was set up before `register` runs.
+    """
+    extension = app.extensions.get("QUART_SCHEMA")
+    if extension is not None and not isinstance(extension.openapi_provider, ApiOpenAPIProvider):
+        extension.openapi_provider = ApiOpenAPIProvider(app, extension)

@@ -104,6 +104,10 @@ def attach(app: Quart, metrics: Metrics) -> None:
     app.extensions[EXTENSION_KEY] = metrics
 
 
+def current_metrics() -> Metrics:
+    return current_app.extensions[EXTENSION_KEY]
+
+
 @blueprint.get("/metrics")
 @hide
 async def metrics_endpoint() -> Response:

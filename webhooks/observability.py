@@ -10,6 +10,7 @@ from typing import Protocol
 import structlog
 from quart import Quart, Response, g, request
 
+from core.clock import utcnow
 from webhooks.errors import ApiError
 
 log = structlog.get_logger("teamflow.http")
@@ -26,6 +27,7 @@ def install(app: Quart, *, slow_request_ms: int, observer: RequestObserver | Non
     @app.before_request
     async def start() -> None:
         g.started = time.perf_counter()
+        g.received_at = utcnow()
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID.match(incoming) else secrets.token_hex(12)
         structlog.contextvars.clear_contextvars()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -43,7 +44,7 @@ class Api:
         path: str,
         *,
         token: str | None = None,
-        json: Any = None,
+        body: Any = None,
         headers: dict[str, str] | None = None,
         query: dict[str, Any] | None = None,
         data: bytes | str | None = None,
@@ -52,15 +53,16 @@ class Api:
         if token:
             sent["Authorization"] = f"Bearer {token}"
         kwargs: dict[str, Any] = {"headers": sent}
-        if json is not None:
-            kwargs["json"] = json
+        if body is not None:
+            kwargs["json"] = body
         if data is not None:
             kwargs["data"] = data
         if query:
             kwargs["query_string"] = {k: v for k, v in query.items() if v is not None}
         response = await self.client.open(path, method=method, **kwargs)
-        body = await response.get_json(force=True, silent=True)
-        return Response(response.status_code, body, response.headers)
+        raw = await response.get_data(as_text=True)
+        parsed = json.loads(raw) if raw and response.mimetype == "application/json" else raw
+        return Response(response.status_code, parsed, response.headers)
 
     async def register(self, org: str = "Acme", name: str = "Olive") -> Session:
         email = f"{name.lower()}-{secrets.token_hex(4)}@example.com"
@@ -68,7 +70,7 @@ class Api:
         reply = await self.call(
             "POST",
             "/api/v1/auth/register",
-            json={
+            body={
                 "email": email,
                 "password": password,
                 "name": name,
@@ -89,11 +91,11 @@ class Api:
             "POST",
             f"/api/v1/organizations/{owner.org}/members",
             token=owner.access,
-            json={"email": email, "role": role},
+            body={"email": email, "role": role},
         )
         assert invited.status == 201, invited.body
         login = await self.call(
-            "POST", "/api/v1/auth/login", json={"email": email, "password": password}
+            "POST", "/api/v1/auth/login", body={"email": email, "password": password}
         )
         assert login.status == 200, login.body
         return Session.of(login.data, email=email, password=password, org=owner.org)

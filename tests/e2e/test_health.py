@@ -39,3 +39,48 @@ async def test_detailed_health_shows_the_scheduler_heartbeat(connected, app_cach
     await record_heartbeat(app_cache, SCHEDULER)
     after = await (await app.test_client().get("/health/detailed")).get_json()
     assert after["checks"]["scheduler"]["last_heartbeat"] is not None
+
+
+async def test_detailed_health_reports_slack_reachability(connected, app_cache):
+    from aiohttp import web
+
+    async def api_test(request):
+        return web.json_response({"ok": True})
+
+    fake = web.Application()
+    fake.router.add_post("/api/api.test", api_test)
+    runner = web.AppRunner(fake)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        up = create_app(
+            load_settings(
+                SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=f"http://127.0.0.1:{port}/api/"
+            ),
+            cache=app_cache,
+            manage_database=False,
+        )
+        body = await (await up.test_client().get("/health/detailed")).get_json()
+        assert body["checks"]["slack"]["configured"] is True
+        assert body["checks"]["slack"]["ok"] is True
+        assert body["checks"]["slack"]["latency_ms"] >= 0
+    finally:
+        await runner.cleanup()
+    down = create_app(
+        load_settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=f"http://127.0.0.1:{port}/api/"),
+        cache=app_cache,
+        manage_database=False,
+    )
+    response = await down.test_client().get("/health/detailed")
+    body = await response.get_json()
+    assert response.status_code == 200, "Slack is reported but not required"
+    assert body["status"] == "degraded" and body["checks"]["slack"]["ok"] is False
+
+
+async def test_detailed_health_without_slack_configured(connected, app_cache):
+    app = create_app(load_settings(SLACK_BOT_TOKEN=""), cache=app_cache, manage_database=False)
+    body = await (await app.test_client().get("/health/detailed")).get_json()
+    assert body["checks"]["slack"] == {"configured": False}
+    assert body["checks"]["database"]["latency_ms"] >= 0

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+
+def _utc_representable(value: datetime) -> datetime:
+    """A time with an offset must exist in UTC: 9999-12-31T23:00-05:00 does not."""
+    if value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("is out of the supported range of dates") from None
+    return value
+
+
+Instant = Annotated[datetime, AfterValidator(_utc_representable)]
 Email = Annotated[str, Field(min_length=3, max_length=254)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 RoleName = Literal["owner", "admin", "member", "viewer"]
@@ -15,7 +27,19 @@ StatusName = Literal["todo", "in_progress", "in_review", "done", "cancelled"]
 PriorityName = Literal["low", "medium", "high", "urgent"]
 
 
-class Strict(BaseModel):
+class Input(BaseModel):
+    """Every body and query string: no NUL characters in any text (PostgreSQL refuses them)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class Strict(Input):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -76,7 +100,7 @@ class TaskFieldsIn(Strict):
     status: StatusName = "todo"
     priority: PriorityName = "medium"
     assignee_id: uuid.UUID | None = None
-    due_at: datetime | None = None
+    due_at: Instant | None = None
     labels: list[str] = Field(default_factory=list, max_length=20)
 
 
@@ -98,7 +122,7 @@ class TaskPatchIn(Strict):
     status: StatusName | None = None
     priority: PriorityName | None = None
     assignee_id: uuid.UUID | None = None
-    due_at: datetime | None = None
+    due_at: Instant | None = None
     labels: list[str] | None = Field(default=None, max_length=20)
 
 
@@ -109,17 +133,17 @@ class CommentIn(Strict):
 class ApiTokenIn(Strict):
     name: str = Field(min_length=1, max_length=100)
     role: RoleName = "member"
-    expires_at: datetime | None = None
+    expires_at: Instant | None = None
 
 
-class TaskListQuery(BaseModel):
+class TaskListQuery(Input):
     project: str | None = Field(default=None, description="Project id or key")
     assignee: str | None = Field(default=None, description="A user id, `me` or `none`")
     status: str | None = Field(default=None, description="Comma-separated statuses")
     priority: str | None = Field(default=None, description="Comma-separated priorities")
     label: str | None = None
-    due_before: datetime | None = None
-    due_after: datetime | None = None
+    due_before: Instant | None = None
+    due_after: Instant | None = None
     overdue: bool = False
     q: str | None = Field(default=None, max_length=200, description="Words in title or description")
     sort: Literal[
@@ -136,5 +160,5 @@ class TaskListQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=500)
 
 
-class PageQuery(BaseModel):
+class PageQuery(Input):
     limit: int = Field(default=100, ge=1, le=500)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from quart import Blueprint
+from quart import Blueprint, g
 from quart_schema import tag, validate_querystring, validate_request, validate_response
 
+from core.enums import Source
 from core.errors import ValidationFailed
 from core.services import comments, projects, tasks
 from core.services.activity import list_task_activity
@@ -24,6 +25,7 @@ from webhooks.api.outputs import ActivityOut, CommentOut, Empty, ProjectOut, Tas
 from webhooks.api.task_params import etag, expected_version, task_filter
 from webhooks.auth.caller import current_actor
 from webhooks.envelope import Envelope, PageEnvelope, ok
+from webhooks.metrics import current_metrics
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/api/v1")
 
@@ -38,7 +40,17 @@ def _page(page: Page[TaskView], limit: int) -> dict:
 
 
 def _task(view: TaskView, status: int = 200) -> tuple[dict, int, dict[str, str]]:
+    _count(view, created=status == 201)
     return ok(TaskOut.of(view)), status, etag(view.version)
+
+
+def _count(view: TaskView, *, created: bool) -> None:
+    """Domain counters: a task created here, or completed by this very request."""
+    metrics = current_metrics()
+    if created:
+        metrics.task_created(Source.API.value)
+    if view.completed_at is not None and view.completed_at >= g.received_at:
+        metrics.task_completed(Source.API.value)
 
 
 @blueprint.get("/tasks")
