@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     cors_origins: str = Field(default="", alias="TEAMFLOW_CORS_ORIGINS")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_command: str = Field(
+        default="/task", pattern=r"^/[a-z0-9_-]{1,31}$", alias="SLACK_COMMAND"
+    )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, alias="TEAMFLOW_MAX_BODY_BYTES")
 
     @field_validator("database_url")
@@ -89,6 +94,11 @@ class Settings(BaseSettings):
             return self
         if self.secret_key == DEFAULT_SECRET_KEY:
             raise ValueError("TEAMFLOW_SECRET_KEY is the development default; set a random value")
+        if self.slack_bot_token and not self.slack_signing_secret and not self.slack_app_token:
+            raise ValueError(
+                "SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET: Slack requests "
+                "cannot be verified"
+            )
         if len(self.secret_key) < MIN_SECRET_LENGTH:
             raise ValueError(
                 f"TEAMFLOW_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production"

@@ -131,6 +131,23 @@ def scheduler() -> None:
     _run(run())
 
 
+@main.command("slack-manifest", help="Print a Slack app manifest to paste when creating the app.")
+@click.option(
+    "--url", required=True, help="Public base URL of TeamFlow, e.g. https://tasks.example.com"
+)
+@click.option("--socket-mode", is_flag=True, help="For Socket Mode (no public URL needed).")
+def slack_manifest(url: str, socket_mode: bool) -> None:
+    import json
+
+    from bot.manifest import manifest
+
+    settings = _settings()
+    if not url.startswith(("https://", "http://")):
+        raise click.BadParameter("must start with https://", param_hint="--url")
+    document = manifest(base_url=url, command=settings.slack_command, socket_mode=socket_mode)
+    click.echo(json.dumps(document, indent=2))
+
+
 def _describe_db(settings: Settings) -> str:
     cache = "Redis" if settings.redis_url else "in-process cache"
     database = "PostgreSQL" if settings.uses_postgres else settings.database_url

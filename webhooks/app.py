@@ -10,7 +10,7 @@ from core.cache import Cache, create_cache
 from core.config import Settings, get_settings
 from core.db import close_db, init_db
 from core.logs import configure_logging
-from webhooks import docs, errors, health, metrics, observability
+from webhooks import docs, errors, health, metrics, observability, slack_routes
 from webhooks.api import auth_routes, organization_routes, task_routes, token_routes
 from webhooks.errors import ApiError
 from webhooks.ratelimit import enforce
@@ -57,7 +57,9 @@ def create_app(
     metrics.attach(app, request_metrics)
     observability.install(app, slow_request_ms=settings.slow_request_ms, observer=request_metrics)
     _guard_api(app, runtime)
-    for blueprint in (health.blueprint, docs.blueprint, metrics.blueprint):
+    bolt = _slack_app(settings)
+    slack_routes.attach(app, bolt)
+    for blueprint in (health.blueprint, docs.blueprint, metrics.blueprint, slack_routes.blueprint):
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
         app.register_blueprint(blueprint)
@@ -77,18 +79,41 @@ def create_app(
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         )
 
+    socket_mode = None
+
     @app.before_serving
     async def open_connections() -> None:
+        nonlocal socket_mode
         if runtime.manage_database:
             await init_db(settings.database_url)
+        if bolt is not None and settings.slack_app_token:
+            from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
+
+            # Socket Mode: Slack sends the same payloads over a WebSocket, no public URL.
+            socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+            await socket_mode.connect_async()
 
     @app.after_serving
     async def close_connections() -> None:
+        if socket_mode is not None:
+            await socket_mode.close_async()
         await runtime.cache.close()
         if runtime.manage_database:
             await close_db()
 
     return app
+
+
+def _slack_app(settings: Settings):
+    """The Bolt app when Slack is configured (HTTP mode needs the signing secret, Socket
+    Mode the app token), else None: `/slack/events` then says Slack is not configured."""
+    if not settings.slack_bot_token:
+        return None
+    if not (settings.slack_signing_secret or settings.slack_app_token):
+        return None
+    from bot.app import build_bolt_app
+
+    return build_bolt_app(settings)
 
 
 def _guard_api(app: Quart, runtime: Runtime) -> None:

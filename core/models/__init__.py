@@ -4,6 +4,7 @@ from core.models.activity import Activity
 from core.models.comment import Comment
 from core.models.organization import Membership, Organization, User
 from core.models.project import Project
+from core.models.slack import SlackChannel, SlackUserLink, SlackWorkspace
 from core.models.task import Task, TaskLabel
 from core.models.token import ApiToken, RefreshToken
 
@@ -15,6 +16,9 @@ __all__ = [
     "Organization",
     "Project",
     "RefreshToken",
+    "SlackChannel",
+    "SlackUserLink",
+    "SlackWorkspace",
     "Task",
     "TaskLabel",
     "User",

@@ -146,3 +146,27 @@ async def owner(api) -> Session:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+@pytest.fixture
+async def fake_slack():
+    from tests.fakes.slack_api import FakeSlack
+
+    fake = FakeSlack()
+    fake.add_user(
+        "U1", name="alice", real_name="Alice Adams", email="alice@acme.test", tz="Europe/Berlin"
+    )
+    fake.add_user(
+        "U2", name="bob", real_name="Bob Brown", email="bob@acme.test", tz="America/New_York"
+    )
+    fake.add_user("U3", name="carol", real_name="Carol Chen", email="carol@acme.test", tz="UTC")
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def slack(db, app_cache, fake_slack):
+    from tests.e2e.slack_harness import build
+
+    return build(fake_slack, app_cache)

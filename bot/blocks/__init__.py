@@ -1,0 +1,35 @@
+"""Block Kit builders: pure functions from views (`core.views`) to Slack payload dicts.
+
+No I/O, no Slack client, no database. Every builder keeps within Slack's limits
+(cutting text with "…" rather than failing) and escapes user text for mrkdwn.
+Identifiers the listeners dispatch on live in `bot.blocks.ids`, words in
+`bot.blocks.text`.
+"""
+
+from bot.blocks.cards import card_fallback_text, task_card
+from bot.blocks.forms import TaskForm, field_errors, read_comment_form, read_task_form
+from bot.blocks.help import help_blocks
+from bot.blocks.lists import task_list
+from bot.blocks.modals import TaskFormInitial, comment_modal, create_modal, edit_modal
+from bot.blocks.mrkdwn import escape
+from bot.blocks.notices import error_notice, notice
+from bot.blocks.plaintext import blocks_to_text
+
+__all__ = [
+    "TaskForm",
+    "TaskFormInitial",
+    "blocks_to_text",
+    "card_fallback_text",
+    "comment_modal",
+    "create_modal",
+    "edit_modal",
+    "error_notice",
+    "escape",
+    "field_errors",
+    "help_blocks",
+    "notice",
+    "read_comment_form",
+    "read_task_form",
+    "task_card",
+    "task_list",
+]

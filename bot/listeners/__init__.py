@@ -1,0 +1,1 @@
+"""Bolt listeners: each translates one Slack interaction into `core` calls and a reply."""

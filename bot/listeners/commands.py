@@ -1,0 +1,81 @@
+"""The slash command and `@TeamFlow` mentions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import blocks, commands
+from bot.identity import UnknownWorkspace
+from bot.listeners.common import NOT_INSTALLED, Door, metadata, reply_payload
+from bot.replies import Reply
+from core.services import projects
+
+MENTION_PREFIX = re.compile(r"^\s*<@[A-Z0-9]+>\s*")
+
+
+def register(app: AsyncApp, door: Door) -> None:
+    @app.command(door.command)
+    async def on_command(ack: Any, body: dict, respond: Any, client: AsyncWebClient) -> None:
+        # Ack at once: Slack gives up after 3 seconds; the answer follows via response_url.
+        await ack()
+        try:
+            ctx = await door.context(
+                body,
+                client,
+                user_id=body["user_id"],
+                team_id=body["team_id"],
+                channel_id=body.get("channel_id"),
+            )
+        except UnknownWorkspace:
+            await respond(text=NOT_INSTALLED, response_type="ephemeral")
+            return
+        reply = await commands.run(ctx, body.get("text", ""), command=door.command)
+        if reply.open_create_modal:
+            await open_create_modal(client, ctx, trigger_id=body["trigger_id"])
+            return
+        await respond(**reply_payload(reply))
+
+    @app.event("app_mention")
+    async def on_mention(body: dict, event: dict, say: Any, client: AsyncWebClient) -> None:
+        text = MENTION_PREFIX.sub("", event.get("text", ""))
+        try:
+            ctx = await door.context(
+                body,
+                client,
+                user_id=event["user"],
+                team_id=body["team_id"],
+                channel_id=event.get("channel"),
+            )
+        except UnknownWorkspace:
+            await say(text=NOT_INSTALLED, thread_ts=event.get("ts"))
+            return
+        reply = await commands.run(ctx, text or "help", command="@TeamFlow")
+        if reply.open_create_modal:
+            reply = Reply(
+                text="Say what to do, e.g. `@TeamFlow add Fix login`",
+                blocks=blocks.help_blocks(command="@TeamFlow"),
+            )
+        await say(
+            text=reply.text,
+            blocks=reply.blocks,
+            thread_ts=event.get("thread_ts") or event.get("ts"),
+        )
+
+
+async def open_create_modal(
+    client: AsyncWebClient,
+    ctx: Any,
+    *,
+    trigger_id: str,
+    initial: blocks.TaskFormInitial | None = None,
+    **extra: Any,
+) -> None:
+    found = await projects.list_projects(ctx.actor)
+    view = blocks.create_modal(
+        projects=found, private_metadata=metadata(channel=ctx.channel_id, **extra), initial=initial
+    )
+    await client.views_open(trigger_id=trigger_id, view=view)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from tortoise import fields
+
+from core.models.base import TimestampedModel
+from core.models.organization import Organization, User
+from core.models.project import Project
+
+
+class SlackWorkspace(TimestampedModel):
+    # A Slack workspace (team) and the organization it works in.
+    team_id = fields.CharField(max_length=32, unique=True)
+    team_name = fields.CharField(max_length=120, default="")
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="slack_workspaces", on_delete=fields.CASCADE
+    )
+    bot_user_id = fields.CharField(max_length=32, default="")
+    is_active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "slack_workspaces"
+
+
+class SlackUserLink(TimestampedModel):
+    # One Slack user of one workspace, linked to one TeamFlow user.
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="slack_user_links", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="slack_links", on_delete=fields.CASCADE
+    )
+    team_id = fields.CharField(max_length=32)
+    slack_user_id = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "slack_user_links"
+        unique_together = (("team_id", "slack_user_id"),)
+        indexes = (("organization_id", "user_id"),)
+
+
+class SlackChannel(TimestampedModel):
+    # Per-channel settings: the project that /task add uses when none is named.
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="slack_channels", on_delete=fields.CASCADE
+    )
+    team_id = fields.CharField(max_length=32)
+    channel_id = fields.CharField(max_length=32)
+    default_project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="slack_channels", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "slack_channels"
+        unique_together = (("team_id", "channel_id"),)

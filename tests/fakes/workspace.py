@@ -1,0 +1,11 @@
+"""The fake workspace that both Slack fakes describe, so their IDs agree."""
+
+TEAM_ID = "T1"
+TEAM_NAME = "Acme"
+TEAM_DOMAIN = "acme"
+APP_ID = "A1"
+BOT_USER_ID = "UBOT"
+BOT_ID = "B1"
+BOT_TOKEN = "xoxb-fake-bot-token"
+VERIFICATION_TOKEN = "verification-token"
+BOT_SCOPES = "commands,chat:write,users:read,users:read.email"
