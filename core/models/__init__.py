@@ -4,12 +4,20 @@ from core.models.activity import Activity
 from core.models.comment import Comment
 from core.models.organization import Membership, Organization, User
 from core.models.project import Project
-from core.models.slack import SlackChannel, SlackUserLink, SlackWorkspace
+from core.models.slack import (
+    ActivityCursor,
+    SlackChannel,
+    SlackMessageTask,
+    SlackSubscription,
+    SlackUserLink,
+    SlackWorkspace,
+)
 from core.models.task import Task, TaskLabel
 from core.models.token import ApiToken, RefreshToken
 
 __all__ = [
     "Activity",
+    "ActivityCursor",
     "ApiToken",
     "Comment",
     "Membership",
@@ -17,6 +25,8 @@ __all__ = [
     "Project",
     "RefreshToken",
     "SlackChannel",
+    "SlackMessageTask",
+    "SlackSubscription",
     "SlackUserLink",
     "SlackWorkspace",
     "Task",

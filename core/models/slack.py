@@ -52,3 +52,47 @@ class SlackChannel(TimestampedModel):
     class Meta:
         table = "slack_channels"
         unique_together = (("team_id", "channel_id"),)
+
+
+class SlackSubscription(TimestampedModel):
+    # A channel that follows a project: which kinds of change it is told about.
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="slack_subscriptions", on_delete=fields.CASCADE
+    )
+    team_id = fields.CharField(max_length=32)
+    channel_id = fields.CharField(max_length=32)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="slack_subscriptions", on_delete=fields.CASCADE
+    )
+    events = fields.CharField(max_length=200, default="created,assigned,completed,commented")
+
+    class Meta:
+        table = "slack_subscriptions"
+        unique_together = (("team_id", "channel_id", "project"),)
+        indexes = (("project_id",),)
+
+
+class SlackMessageTask(TimestampedModel):
+    # A Slack message filed as a task (by reaction or shortcut): at most one task per message.
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="slack_message_tasks", on_delete=fields.CASCADE
+    )
+    team_id = fields.CharField(max_length=32)
+    channel_id = fields.CharField(max_length=32)
+    message_ts = fields.CharField(max_length=32)
+    task_id = fields.UUIDField(null=True)
+    permalink = fields.CharField(max_length=500, default="")
+
+    class Meta:
+        table = "slack_message_tasks"
+        unique_together = (("team_id", "channel_id", "message_ts"),)
+
+
+class ActivityCursor(TimestampedModel):
+    # How far a consumer of the activity log (Slack notifications, ...) has read.
+    name = fields.CharField(max_length=64, unique=True)
+    last_created_at = fields.DatetimeField(null=True)
+    last_activity_id = fields.UUIDField(null=True)
+
+    class Meta:
+        table = "activity_cursors"
