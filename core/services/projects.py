@@ -126,7 +126,8 @@ async def load_project(actor: Actor, ref: uuid.UUID | str) -> Project:
     if project_id is not None:
         project = await query.get_or_none(id=project_id)
     else:
-        project = await query.get_or_none(key=str(ref).strip().upper())
+        key = str(ref).strip().upper()
+        project = await query.get_or_none(key=key) if KEY_PATTERN.match(key) else None
     if project is None:
         raise NotFound(f"No project {ref}")
     return project

@@ -25,6 +25,7 @@ from webhooks.api.outputs import ActivityOut, CommentOut, Empty, ProjectOut, Tas
 from webhooks.api.task_params import etag, expected_version, task_filter
 from webhooks.auth.caller import current_actor
 from webhooks.envelope import Envelope, PageEnvelope, ok
+from webhooks.errors import error_responses
 from webhooks.metrics import current_metrics
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/api/v1")
@@ -92,6 +93,7 @@ async def get(ref: str) -> tuple[dict, int, dict[str, str]]:
 
 @blueprint.patch("/tasks/<ref>")
 @tag(["tasks"])
+@error_responses(412)
 @validate_request(TaskPatchIn)
 @validate_response(Envelope[TaskOut], 200)
 async def patch(ref: str, data: TaskPatchIn) -> tuple[dict, int, dict[str, str]]:
@@ -108,6 +110,7 @@ async def patch(ref: str, data: TaskPatchIn) -> tuple[dict, int, dict[str, str]]
 
 @blueprint.put("/tasks/<ref>")
 @tag(["tasks"])
+@error_responses(412)
 @validate_request(TaskReplaceIn)
 @validate_response(Envelope[TaskOut], 200)
 async def replace(ref: str, data: TaskReplaceIn) -> tuple[dict, int, dict[str, str]]:
@@ -120,6 +123,7 @@ async def replace(ref: str, data: TaskReplaceIn) -> tuple[dict, int, dict[str, s
 
 @blueprint.delete("/tasks/<ref>")
 @tag(["tasks"])
+@error_responses(412)
 @validate_response(Envelope[Empty], 200)
 async def delete(ref: str) -> dict:
     """Soft delete: the task disappears from lists; its history stays."""
