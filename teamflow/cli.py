@@ -131,6 +131,32 @@ def scheduler() -> None:
     _run(run())
 
 
+@main.command(help="Try a /task command in the terminal against the local database.")
+@click.argument("line")
+@click.option(
+    "--as", "email", default=None, help="Email of the person acting (default: the demo owner)."
+)
+def chat(line: str, email: str | None) -> None:
+    from bot.chat import ChatUnavailable
+    from bot.chat import chat as run_chat
+    from core.db import close_db, init_db
+
+    settings = _settings()
+
+    async def run() -> str:
+        await init_db(settings.database_url)
+        try:
+            return await run_chat(line, email=email, command=settings.slack_command)
+        finally:
+            await close_db()
+
+    try:
+        click.echo(_run(run()))
+    except ChatUnavailable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
 @main.command("slack-manifest", help="Print a Slack app manifest to paste when creating the app.")
 @click.option(
     "--url", required=True, help="Public base URL of TeamFlow, e.g. https://tasks.example.com"
