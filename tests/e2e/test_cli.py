@@ -54,3 +54,28 @@ def test_unsafe_production_settings_stop_the_command(env):
     result = _teamflow("migrate", env=env | {"TEAMFLOW_ENV": "production"})
     assert result.returncode == 2
     assert "TEAMFLOW_SECRET_KEY" in result.stderr
+
+
+def test_chat_runs_task_commands_in_the_terminal(env):
+    assert _teamflow("migrate", env=env).returncode == 0
+    assert _teamflow("demo", "--tasks-per-project", "10", env=env).returncode == 0
+
+    added = _teamflow(
+        "chat", "/task add Write release notes @alice !high due:tomorrow +docs", env=env
+    )
+    assert added.returncode == 0, added.stderr
+    assert "INBOX-1" in added.stdout and "Write release notes" in added.stdout
+    assert "Alice Dev" in added.stdout and "High" in added.stdout and "[Done]" in added.stdout
+
+    shown = _teamflow("chat", "show INBOX-1", "--as", "alice@demo.teamflow.dev", env=env)
+    assert "Write release notes" in shown.stdout
+
+    wrong = _teamflow("chat", "/task frobnicate", env=env)
+    assert "don't know" in wrong.stdout
+
+
+def test_chat_without_an_account_says_how_to_get_one(env):
+    assert _teamflow("migrate", env=env).returncode == 0
+    result = _teamflow("chat", "/task list", env=env)
+    assert result.returncode == 1
+    assert "teamflow demo" in result.stderr
