@@ -5,9 +5,14 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.listeners import actions, commands, shortcuts, views
-from bot.listeners.common import Door
+from bot.install import oauth_settings
+from bot.installation_store import TeamFlowInstallationStore
+from bot.listeners import actions, commands, events, home, lifecycle, shortcuts, views
+from bot.listeners.common import NOT_INSTALLED, Door
+from bot.notifier import ClientFor
 from core.config import Settings
+
+LISTENERS = (commands, actions, views, shortcuts, lifecycle, home)
 
 
 def slack_client(settings: Settings, *, token: str | None = None) -> AsyncWebClient:
@@ -16,8 +21,13 @@ def slack_client(settings: Settings, *, token: str | None = None) -> AsyncWebCli
 
 
 def build_bolt_app(settings: Settings, *, client: AsyncWebClient | None = None) -> AsyncApp:
-    """Single-workspace mode: the bot token from SLACK_BOT_TOKEN; the workspace's
-    organization is created on first contact."""
+    """Single-workspace mode (SLACK_BOT_TOKEN): the workspace's organization is created on
+    first contact. Multi-workspace mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET): each
+    request's bot token comes from the workspace's installation, made at /slack/install."""
+    multi = settings.slack_multi_workspace
+    if multi:
+        # No token of its own: Bolt sets each request's token from the installation store.
+        client = client or AsyncWebClient(base_url=settings.slack_api_url)
     app = AsyncApp(
         client=client or slack_client(settings),
         signing_secret=settings.slack_signing_secret,
@@ -25,8 +35,30 @@ def build_bolt_app(settings: Settings, *, client: AsyncWebClient | None = None) 
         request_verification_enabled=settings.slack_signing_secret is not None,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
+        oauth_settings=oauth_settings(settings) if multi else None,
+        # What Bolt answers a workspace without an installation, before any listener runs.
+        user_facing_authorize_error_message=NOT_INSTALLED if multi else None,
     )
-    door = Door(command=settings.slack_command, single_workspace=True)
-    for module in (commands, actions, views, shortcuts):
+    door = Door(command=settings.slack_command, single_workspace=not multi)
+    for module in LISTENERS:
         module.register(app, door)
+    events.register(app, door, ticket_emoji=settings.ticket_emoji)
     return app
+
+
+def clients_for_teams(settings: Settings, bolt: AsyncApp) -> ClientFor:
+    """How background work (notifications) gets a client for a workspace: the one bot
+    token in single-workspace mode, else the workspace's installation."""
+    if not settings.slack_multi_workspace:
+
+        async def single(team_id: str) -> AsyncWebClient | None:
+            return bolt.client
+
+        return single
+    store = TeamFlowInstallationStore(secret_key=settings.secret_key)
+
+    async def per_team(team_id: str) -> AsyncWebClient | None:
+        bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
+        return slack_client(settings, token=bot.bot_token) if bot else None
+
+    return per_team

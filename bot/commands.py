@@ -19,7 +19,7 @@ from bot.quickadd import QuickAddError, parse_mention_token, parse_quick_add
 from bot.replies import Reply, UsageError
 from core.enums import TaskStatus
 from core.errors import DomainError
-from core.services import comments, organizations, projects, slack_links, tasks
+from core.services import comments, organizations, projects, slack_channels, slack_links, tasks
 from core.services.task_queries import TaskFilter, get_task, list_tasks
 from core.views import TaskView
 
@@ -69,7 +69,7 @@ async def add(ctx: SlackContext, text: str) -> Reply:
         return Reply(text="Opening the new task form", open_create_modal=True)
     parsed = parse_quick_add(text, now=ctx.now, timezone=ctx.timezone)
     assignee = await resolve_mention(ctx, parsed.assignee) if parsed.assignee else None
-    project = parsed.project_key or await _default_project(ctx)
+    project = parsed.project_key or await default_project(ctx)
     task = await tasks.create_task(
         ctx.actor,
         project=project,
@@ -211,6 +211,40 @@ async def project(ctx: SlackContext, text: str) -> Reply:
     raise UsageError("Use `/task project list`, `project create KEY Name` or `project default KEY`")
 
 
+async def subscribe(ctx: SlackContext, text: str) -> Reply:
+    """`/task subscribe #WEB [created,assigned,completed,commented]` in the channel to tell."""
+    words = text.split()
+    if not words or not ctx.channel_id:
+        raise UsageError(
+            "Use `/task subscribe #WEB` (optionally `created,assigned,completed,commented`)"
+        )
+    key = _project_word(words[0])
+    kinds = tuple(k.strip().lower() for k in ",".join(words[1:]).split(",") if k.strip())
+    sub = await slack_channels.subscribe(
+        ctx.actor, team_id=ctx.team_id, channel_id=ctx.channel_id, project=key, events=kinds
+    )
+    return Reply.info(f"This channel now hears about *{sub.project_key}*: {', '.join(sub.events)}")
+
+
+async def unsubscribe(ctx: SlackContext, text: str) -> Reply:
+    if not text.strip() or not ctx.channel_id:
+        raise UsageError("Use `/task unsubscribe #WEB` in the channel that follows it")
+    key = _project_word(text.split()[0])
+    gone = await slack_channels.unsubscribe(
+        ctx.actor, team_id=ctx.team_id, channel_id=ctx.channel_id, project=key
+    )
+    return Reply.info(
+        f"No more updates about *{key}* here" if gone else f"This channel did not follow {key}"
+    )
+
+
+def _project_word(word: str) -> str:
+    """`#WEB`, `WEB`, or Slack's channel escape `<#C123|web>` when a channel has that name."""
+    if word.startswith("<#") and "|" in word:
+        word = word.split("|", 1)[1].rstrip(">")
+    return word.lstrip("#").upper()
+
+
 async def help_command(ctx: SlackContext, text: str) -> Reply:
     return Reply(text="How to use TeamFlow", blocks=blocks.help_blocks())
 
@@ -228,6 +262,8 @@ COMMANDS: dict[str, Handler] = {
     "comment": comment,
     "search": search,
     "project": project,
+    "subscribe": subscribe,
+    "unsubscribe": unsubscribe,
     "help": help_command,
 }
 
@@ -247,7 +283,8 @@ async def card_reply(
     return Reply(text=prefix or blocks.card_fallback_text(task), blocks=card, public=public)
 
 
-async def _default_project(ctx: SlackContext) -> str:
+async def default_project(ctx: SlackContext) -> str:
+    """The channel's project for `add`, else the organization's Inbox."""
     if ctx.channel_id:
         key = await slack_links.channel_project(ctx.team_id, ctx.channel_id)
         if key:

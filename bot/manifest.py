@@ -9,14 +9,29 @@ from bot.blocks import ids
 # Only what the listeners use today; each new listener adds its scopes and events here.
 BOT_SCOPES = [
     "app_mentions:read",
+    "channels:history",  # read a message filed by reaction; task keys in messages
     "chat:write",
     "chat:write.public",
     "commands",
+    "groups:history",
     "im:write",
+    "links:read",  # link_shared for task URLs
+    "links:write",  # chat.unfurl
+    "reactions:read",
     "users:read",
     "users:read.email",
 ]
-BOT_EVENTS = ["app_mention"]
+# app_uninstalled and tokens_revoked need no scope: they retire a workspace's installation.
+BOT_EVENTS = [
+    "app_home_opened",
+    "app_mention",
+    "app_uninstalled",
+    "link_shared",
+    "message.channels",
+    "message.groups",
+    "reaction_added",
+    "tokens_revoked",
+]
 
 
 def manifest(
@@ -24,6 +39,7 @@ def manifest(
 ) -> dict[str, Any]:
     """Every URL points at `/slack/events`, where signatures are verified."""
     events_url = base_url.rstrip("/") + "/slack/events"
+    host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     settings: dict[str, Any] = {
         "event_subscriptions": {"bot_events": BOT_EVENTS},
         "interactivity": {"is_enabled": True},
@@ -49,11 +65,12 @@ def manifest(
         },
         "features": {
             "app_home": {
-                "home_tab_enabled": False,
+                "home_tab_enabled": True,
                 "messages_tab_enabled": True,
                 "messages_tab_read_only_enabled": True,
             },
             "bot_user": {"display_name": name, "always_online": True},
+            "unfurl_domains": [host],
             "shortcuts": [
                 {
                     "name": "Create task from message",

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    ticket_emoji: str = Field(
+        default="ticket", pattern=r"^[a-z0-9_+-]{1,64}$", alias="TEAMFLOW_TICKET_EMOJI"
+    )
+    notify_interval_seconds: float = Field(
+        default=2.0, gt=0, le=60, alias="TEAMFLOW_NOTIFY_INTERVAL_SECONDS"
+    )
     slack_command: str = Field(
         default="/task", pattern=r"^/[a-z0-9_-]{1,31}$", alias="SLACK_COMMAND"
     )
@@ -80,6 +88,11 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("slack_client_id", "slack_client_secret")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -87,6 +100,15 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @model_validator(mode="after")
+    def _slack_client_pair(self) -> Settings:
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            raise ValueError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both "
+                "(multi-workspace install) or neither"
+            )
+        return self
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
@@ -97,6 +119,11 @@ class Settings(BaseSettings):
         if self.slack_bot_token and not self.slack_signing_secret and not self.slack_app_token:
             raise ValueError(
                 "SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET: Slack requests "
+                "cannot be verified"
+            )
+        if self.slack_client_id and not self.slack_signing_secret:
+            raise ValueError(
+                "SLACK_CLIENT_ID is set without SLACK_SIGNING_SECRET: Slack requests "
                 "cannot be verified"
             )
         if len(self.secret_key) < MIN_SECRET_LENGTH:
@@ -110,8 +137,13 @@ class Settings(BaseSettings):
         return self.env is Environment.PRODUCTION
 
     @property
+    def slack_multi_workspace(self) -> bool:
+        """Installed by many workspaces through /slack/install (OAuth), not one bot token."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def slack_configured(self) -> bool:
-        return bool(self.slack_bot_token)
+        return bool(self.slack_bot_token) or self.slack_multi_workspace
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from quart import Quart, request
 from quart_cors import cors
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
@@ -59,6 +61,8 @@ def create_app(
     _guard_api(app, runtime)
     bolt = _slack_app(settings)
     slack_routes.attach(app, bolt)
+    notifier = _notifier(settings, bolt, runtime.cache)
+    app.extensions["teamflow_notifier"] = notifier
     for blueprint in (health.blueprint, docs.blueprint, metrics.blueprint, slack_routes.blueprint):
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
@@ -80,12 +84,17 @@ def create_app(
         )
 
     socket_mode = None
+    background: list[asyncio.Task] = []
 
     @app.before_serving
     async def open_connections() -> None:
         nonlocal socket_mode
         if runtime.manage_database:
             await init_db(settings.database_url)
+        if notifier is not None and runtime.manage_database:
+            background.append(
+                asyncio.create_task(notifier.run_forever(interval=settings.notify_interval_seconds))
+            )
         if bolt is not None and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 
@@ -95,6 +104,9 @@ def create_app(
 
     @app.after_serving
     async def close_connections() -> None:
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         if socket_mode is not None:
             await socket_mode.close_async()
         await runtime.cache.close()
@@ -105,15 +117,27 @@ def create_app(
 
 
 def _slack_app(settings: Settings):
-    """The Bolt app when Slack is configured (HTTP mode needs the signing secret, Socket
-    Mode the app token), else None: `/slack/events` then says Slack is not configured."""
-    if not settings.slack_bot_token:
+    """The Bolt app when Slack is configured (a bot token, or a client id and secret for
+    multi-workspace install; HTTP mode needs the signing secret, Socket Mode the app
+    token), else None: `/slack/events` then says Slack is not configured."""
+    if not settings.slack_configured:
         return None
     if not (settings.slack_signing_secret or settings.slack_app_token):
         return None
     from bot.app import build_bolt_app
 
     return build_bolt_app(settings)
+
+
+def _notifier(settings: Settings, bolt, cache: Cache):
+    """Slack notifications read the activity log in every web process; a lock in the
+    cache lets one of them post each change."""
+    if bolt is None:
+        return None
+    from bot.app import clients_for_teams
+    from bot.notifier import Notifier
+
+    return Notifier(clients_for_teams(settings, bolt), cache)
 
 
 def _guard_api(app: Quart, runtime: Runtime) -> None:

@@ -1,4 +1,5 @@
-"""`/slack/events`: slash commands, interactivity and the Events API at one URL.
+"""`/slack/events`: slash commands, interactivity and the Events API at one URL;
+`/slack/install` and `/slack/oauth_redirect`: the multi-workspace install (OAuth).
 
 There is no Quart adapter in slack-bolt; this converts a Quart request into a Bolt
 request (raw body, so the signature check sees the exact bytes Slack signed) and back.
@@ -11,7 +12,10 @@ import json
 from quart import Blueprint, Quart, Response, current_app, request
 from quart_schema import hide
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
+from werkzeug.datastructures import Headers
 
 from webhooks.errors import error_response
 from webhooks.runtime import runtime
@@ -38,17 +42,56 @@ async def slack_events() -> Response:
     if await _already_seen(raw):
         # Slack retries an event it thinks we missed (X-Slack-Retry-Num); do it only once.
         return Response("", status=200)
-    bolt_request = AsyncBoltRequest(
-        body=body, query=request.query_string.decode(), headers=dict(request.headers)
-    )
-    bolt_response = await bolt.async_dispatch(bolt_request)
+    bolt_response = await bolt.async_dispatch(_bolt_request(body))
     if bolt_response.status == 401:
         return error_response(401, "UNAUTHORIZED", "The Slack signature is missing, wrong or stale")
-    return Response(
-        bolt_response.body,
-        status=bolt_response.status,
-        headers=bolt_response.first_headers_without_set_cookie(),
+    return _quart_response(bolt_response)
+
+
+@blueprint.get("/slack/install")
+@hide
+async def slack_install() -> Response:
+    """Sends the browser to Slack's consent screen, with a state it must bring back."""
+    flow = _oauth_flow()
+    if flow is None:
+        return _install_not_configured()
+    return _quart_response(await flow.handle_installation(_bolt_request("")))
+
+
+@blueprint.get("/slack/oauth_redirect")
+@hide
+async def slack_oauth_redirect() -> Response:
+    """Where Slack sends the installer back: Bolt checks the state and stores the token."""
+    flow = _oauth_flow()
+    if flow is None:
+        return _install_not_configured()
+    return _quart_response(await flow.handle_callback(_bolt_request("")))
+
+
+def _oauth_flow() -> AsyncOAuthFlow | None:
+    bolt: AsyncApp | None = current_app.extensions.get(EXTENSION_KEY)
+    return bolt.oauth_flow if bolt is not None else None
+
+
+def _install_not_configured() -> Response:
+    return error_response(
+        404, "NOT_FOUND", "Installing into Slack workspaces is not configured on this server"
     )
+
+
+def _bolt_request(body: str) -> AsyncBoltRequest:
+    return AsyncBoltRequest(
+        body=body, query=request.query_string.decode(), headers=dict(request.headers)
+    )
+
+
+def _quart_response(bolt_response: BoltResponse) -> Response:
+    """Every header Bolt set, each Set-Cookie on its own line (the install flow's state)."""
+    headers = Headers()
+    for name, values in bolt_response.headers.items():
+        for value in values:
+            headers.add(name, value)
+    return Response(bolt_response.body, status=bolt_response.status, headers=headers)
 
 
 async def _already_seen(raw: bytes) -> bool:

@@ -9,6 +9,7 @@ Identifiers the listeners dispatch on live in `bot.blocks.ids`, words in
 from bot.blocks.cards import card_fallback_text, task_card
 from bot.blocks.forms import TaskForm, field_errors, read_comment_form, read_task_form
 from bot.blocks.help import help_blocks
+from bot.blocks.home import HomeSections, TeamSummary, home_view
 from bot.blocks.lists import task_list
 from bot.blocks.modals import TaskFormInitial, comment_modal, create_modal, edit_modal
 from bot.blocks.mrkdwn import escape
@@ -16,8 +17,10 @@ from bot.blocks.notices import error_notice, notice
 from bot.blocks.plaintext import blocks_to_text
 
 __all__ = [
+    "HomeSections",
     "TaskForm",
     "TaskFormInitial",
+    "TeamSummary",
     "blocks_to_text",
     "card_fallback_text",
     "comment_modal",
@@ -27,6 +30,7 @@ __all__ = [
     "escape",
     "field_errors",
     "help_blocks",
+    "home_view",
     "notice",
     "read_comment_form",
     "read_task_form",

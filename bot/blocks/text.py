@@ -63,6 +63,30 @@ LIST_SHOWING = "Showing {shown} of {total} tasks."
 BUTTON_MORE = "Show more"
 BUTTON_NEW_TASK = "New task"
 
+# App Home
+HOME_TITLE = "TeamFlow"
+HOME_GREETING = "Hi {who}, here is what is on your plate."
+HOME_MY_TASKS = "My tasks"
+HOME_GROUPS = {
+    "overdue": ":warning: Overdue",
+    "today": ":date: Due today",
+    "upcoming": ":spiral_calendar_pad: Upcoming",
+    "no_date": ":inbox_tray: No date",
+}
+HOME_GROUP_TITLE = "*{title}* ({count})"
+HOME_MORE = "…and {count} more: `{command} {words}`"
+HOME_MORE_WORDS = {"overdue": "list mine overdue", "today": "list mine today"}
+HOME_MORE_WORDS_DEFAULT = "list mine"
+HOME_EMPTY = "Nothing on your plate. :palm_tree: Enjoy, or grab a new task."
+HOME_TEAM_TITLE = "Team summary"
+HOME_TEAM_OPEN = "Open tasks"
+HOME_TEAM_OVERDUE = "Overdue"
+HOME_TEAM_COMPLETED = "Completed, last 7 days"
+HOME_TEAM_CREATED = "Created, last 7 days"
+HOME_WORKLOAD = "Most open tasks"
+HOME_WORKLOAD_ROW = "{name} · {count}"
+HOME_WORKLOAD_NONE = "Nobody has open tasks."
+
 # Modals
 MODAL_CREATE_TITLE = "New task"
 MODAL_EDIT_TITLE = "Edit {key}"
@@ -105,9 +129,9 @@ HELP_BARE = "A bare {command} opens the form to create a task."
 # (usage after the command, what it does, example after the command)
 HELP_COMMANDS = (
     (
-        "add <title>",
-        "Open the new-task form with the title filled in.",
-        "add Fix the login redirect",
+        "add <title> [@user] [#KEY] [!priority] [due:<date>] [+label]",
+        "Create a task in one line; without #KEY it goes to the channel's project or INBOX.",
+        "add Fix login redirect @maria #WEB !high due:friday +bug",
     ),
     (
         "list [mine | @user | KEY | overdue | today | <status>]",
@@ -118,7 +142,7 @@ HELP_COMMANDS = (
     ("done KEY", "Mark a task done.", "done WEB-42"),
     ("reopen KEY", "Reopen a done or cancelled task.", "reopen WEB-42"),
     ("assign KEY @user", "Assign a task to someone.", "assign WEB-42 @maria"),
-    ("due KEY <date>", "Set when a task is due.", "due WEB-42 2025-06-30"),
+    ("due KEY <date>", "Set when a task is due (`none` clears it).", "due WEB-42 friday"),
     ("move KEY <status>", "Change a task's status: {statuses}.", "move WEB-42 in_review"),
     ("priority KEY <level>", "Change a task's priority: {priorities}.", "priority WEB-42 high"),
     ("comment KEY <text>", "Comment on a task.", "comment WEB-42 Deployed to staging"),
@@ -129,5 +153,16 @@ HELP_COMMANDS = (
         "Create a project; its KEY starts its task keys.",
         "project create WEB Website",
     ),
+    (
+        "project default KEY",
+        "Make KEY the project `add` uses in this channel.",
+        "project default WEB",
+    ),
+    (
+        "subscribe #KEY [created,assigned,completed,commented]",
+        "Post changes to a project's tasks in this channel, from Slack, the API or webhooks.",
+        "subscribe #WEB completed,commented",
+    ),
+    ("unsubscribe #KEY", "Stop posting that project's changes here.", "unsubscribe #WEB"),
     ("help", "Show this help.", "help"),
 )

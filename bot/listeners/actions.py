@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
@@ -10,11 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks, commands
 from bot.blocks import ids
 from bot.identity import SlackContext, UnknownWorkspace
+from bot.listeners import home
 from bot.listeners.commands import open_create_modal
 from bot.listeners.common import NOT_INSTALLED, Door, metadata, reply_payload
 from bot.replies import Reply
@@ -23,6 +26,7 @@ from core.services import projects, slack_links, tasks
 from core.services.task_queries import get_task
 from core.views import TaskView
 
+log = logging.getLogger(__name__)
 CardAction = Callable[[SlackContext, uuid.UUID, dict], Awaitable[TaskView]]
 
 
@@ -126,9 +130,17 @@ def _card_listener(door: Door, act: CardAction) -> Callable[..., Awaitable[None]
         try:
             task = await act(ctx, _task_id(body), action)
         except DomainError as exc:
+            if _on_home(body):
+                await _dm(client, ctx, f":warning: {exc.message}")
+                return
             # Leave the card as it was; tell only the person who clicked.
             await respond(
                 text=f":warning: {exc.message}", response_type="ephemeral", replace_original=False
+            )
+            return
+        if _on_home(body):
+            await home.publish_home(
+                client, team_id=ctx.team_id, slack_user_id=ctx.slack_user_id, door=door
             )
             return
         reply = await commands.card_reply(ctx, task)
@@ -150,8 +162,21 @@ async def _context(
             channel_id=(body.get("channel") or {}).get("id"),
         )
     except UnknownWorkspace:
-        await respond(text=NOT_INSTALLED, response_type="ephemeral", replace_original=False)
+        if not _on_home(body):
+            await respond(text=NOT_INSTALLED, response_type="ephemeral", replace_original=False)
         return None
+
+
+def _on_home(body: dict) -> bool:
+    """A click in the App Home tab: no message, so no response_url to answer through."""
+    return (body.get("view") or {}).get("type") == "home"
+
+
+async def _dm(client: AsyncWebClient, ctx: SlackContext, text: str) -> None:
+    try:
+        await client.chat_postMessage(channel=ctx.slack_user_id, text=text)
+    except SlackApiError as exc:
+        log.warning("could not DM %s: %s", ctx.slack_user_id, exc.response.get("error"))
 
 
 def _task_id(body: dict) -> uuid.UUID:

@@ -96,3 +96,33 @@ class ActivityCursor(TimestampedModel):
 
     class Meta:
         table = "activity_cursors"
+
+
+class SlackInstallation(TimestampedModel):
+    # The bot token a workspace granted by installing the app (multi-workspace mode).
+    # The token is stored encrypted; see core.services.slack_installations.
+    team_id = fields.CharField(max_length=32)
+    enterprise_id = fields.CharField(max_length=32, null=True)
+    bot_token_encrypted = fields.TextField()
+    bot_user_id = fields.CharField(max_length=32, default="")
+    bot_id = fields.CharField(max_length=32, default="")
+    bot_scopes = fields.CharField(max_length=1000, default="")
+    installer_user_id = fields.CharField(max_length=32, default="")
+    installed_at = fields.DatetimeField()
+    is_active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "slack_installations"
+        # team_id first: every lookup names the team; enterprise_id is null outside Grid.
+        unique_together = (("team_id", "enterprise_id"),)
+
+
+class SlackOAuthState(TimestampedModel):
+    # The state of one install attempt: valid until expires_at, and only once.
+    state = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+    consumed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "slack_oauth_states"
+        indexes = (("expires_at",),)

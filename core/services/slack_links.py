@@ -50,11 +50,16 @@ async def connect_workspace(
     """Link a workspace to an organization, creating one with `first_user` as its owner.
 
     Used on first contact in single-workspace mode and when an installation completes.
+    A workspace that was disconnected (uninstalled) comes back to its organization.
     """
     existing = await SlackWorkspace.get_or_none(team_id=team_id)
-    if organization_id is None:
-        if existing is not None and existing.is_active:
+    if organization_id is None and existing is not None:
+        if existing.is_active:
             return existing.organization_id  # type: ignore[attr-defined]
+        previous = existing.organization_id  # type: ignore[attr-defined]
+        if await Organization.filter(id=previous, is_active=True).exists():
+            organization_id = previous  # reinstalled: back to the organization it had
+    if organization_id is None:
         owner = await _user_for_profile(first_user)
         org, _ = await organizations.create_organization(
             owner_id=owner.id,

@@ -489,6 +489,9 @@ COMMAND_WORDS = [
     "search",
     "project list",
     "project create KEY Name",
+    "project default KEY",
+    "subscribe #KEY",
+    "unsubscribe #KEY",
     "help",
 ]
 
