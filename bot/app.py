@@ -9,7 +9,7 @@ from bot.install import oauth_settings
 from bot.installation_store import TeamFlowInstallationStore
 from bot.listeners import actions, commands, events, home, lifecycle, shortcuts, views
 from bot.listeners.common import NOT_INSTALLED, Door
-from bot.notifier import ClientFor
+from bot.notifier import ClientFor, HomeRefresher
 from core.config import Settings
 
 LISTENERS = (commands, actions, views, shortcuts, lifecycle, home)
@@ -62,3 +62,15 @@ def clients_for_teams(settings: Settings, bolt: AsyncApp) -> ClientFor:
         return slack_client(settings, token=bot.bot_token) if bot else None
 
     return per_team
+
+
+def home_refresher(settings: Settings, clients: ClientFor) -> HomeRefresher:
+    """Republish someone's App Home after a change to their tasks made anywhere."""
+    door = Door(command=settings.slack_command, single_workspace=not settings.slack_multi_workspace)
+
+    async def refresh(team_id: str, slack_user_id: str) -> None:
+        client = await clients(team_id)
+        if client is not None:
+            await home.publish_home(client, team_id=team_id, slack_user_id=slack_user_id, door=door)
+
+    return refresh

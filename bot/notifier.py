@@ -39,6 +39,7 @@ VERBS = {
 SOURCES = {"api": " via the API", "webhook": " via a webhook", "web": " on the web"}
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
+HomeRefresher = Callable[[str, str], Awaitable[None]]  # (team id, Slack user id)
 
 
 def kind_of(event: ActivityView) -> str | None:
@@ -56,9 +57,12 @@ def kind_of(event: ActivityView) -> str | None:
 
 
 class Notifier:
-    def __init__(self, client_for: ClientFor, cache: Cache) -> None:
+    def __init__(
+        self, client_for: ClientFor, cache: Cache, *, refresh_home: HomeRefresher | None = None
+    ) -> None:
         self._client_for = client_for
         self._cache = cache
+        self._refresh_home = refresh_home
 
     async def run_once(self, *, limit: int = 200) -> int:
         """Handle the changes waiting; returns how many. Another process busy: 0."""
@@ -81,19 +85,34 @@ class Notifier:
             await asyncio.sleep(interval)
 
     async def _deliver(self, event: ActivityView) -> None:
-        kind = kind_of(event)
-        if kind is None or event.task_id is None:
+        if event.task_id is None:
             return
         try:
             task = await get_task(activity_feed.reader(event.organization_id), event.task_id)
         except NotFound:
             return  # deleted since
+        await self._refresh_homes(event, task)
+        kind = kind_of(event)
+        if kind is None:
+            return
         line = _line(event, task, kind)
         for sub in await slack_channels.subscribers(task.project_id, kind):
             await self._post(sub.team_id, sub.channel_id, task, line)
         for team_id in await slack_channels.teams_of(event.organization_id):
             for slack_user in await self._people_to_tell(team_id, event, task, kind):
                 await self._post(team_id, slack_user, task, line)
+
+    async def _refresh_homes(self, event: ActivityView, task: TaskView) -> None:
+        """The Home tabs that list this task (its assignee's, before and after) go stale."""
+        if self._refresh_home is None:
+            return
+        people = {task.assignee.id} if task.assignee else set()
+        before = (event.changes.get("assignee_id") or {}).get("from")
+        if before:
+            people.add(uuid.UUID(before))
+        for team_id in await slack_channels.teams_of(event.organization_id):
+            for slack_user in (await slack_links.slack_ids(team_id, people)).values():
+                await self._refresh_home(team_id, slack_user)
 
     async def _people_to_tell(
         self, team_id: str, event: ActivityView, task: TaskView, kind: str

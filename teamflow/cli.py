@@ -157,6 +157,31 @@ def chat(line: str, email: str | None) -> None:
         sys.exit(1)
 
 
+@main.command("slack-link", help="Link a Slack workspace to an existing organization.")
+@click.option("--team", "team_id", required=True, help="The workspace id (T0123...).")
+@click.option("--organization", required=True, help="Organization id or slug.")
+def slack_link(team_id: str, organization: str) -> None:
+    from core.db import close_db, init_db
+    from core.errors import NotFound
+    from core.services.slack_links import link_workspace
+
+    settings = _settings()
+
+    async def run() -> str:
+        await init_db(settings.database_url)
+        try:
+            return await link_workspace(team_id, organization=organization)
+        finally:
+            await close_db()
+
+    try:
+        name = _run(run())
+    except NotFound as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Slack workspace {team_id} now works in {name}.")
+
+
 @main.command("slack-manifest", help="Print a Slack app manifest to paste when creating the app.")
 @click.option(
     "--url", required=True, help="Public base URL of TeamFlow, e.g. https://tasks.example.com"

@@ -134,10 +134,11 @@ def _notifier(settings: Settings, bolt, cache: Cache):
     cache lets one of them post each change."""
     if bolt is None:
         return None
-    from bot.app import clients_for_teams
+    from bot.app import clients_for_teams, home_refresher
     from bot.notifier import Notifier
 
-    return Notifier(clients_for_teams(settings, bolt), cache)
+    clients = clients_for_teams(settings, bolt)
+    return Notifier(clients, cache, refresh_home=home_refresher(settings, clients))
 
 
 def _guard_api(app: Quart, runtime: Runtime) -> None:

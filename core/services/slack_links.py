@@ -203,3 +203,20 @@ def _zone(value: str) -> str:
         return validation.timezone(value)
     except ValidationFailed:
         return "UTC"
+
+
+async def link_workspace(team_id: str, *, organization: str, team_name: str = "") -> str:
+    """Point a workspace at an existing organization (by id or slug); returns its name."""
+    try:
+        org = await Organization.get_or_none(id=uuid.UUID(organization), is_active=True)
+    except ValueError:
+        org = await Organization.get_or_none(slug=organization, is_active=True)
+    if org is None:
+        raise NotFound(f"No organization {organization}")
+    await connect_workspace(
+        team_id,
+        team_name=team_name,
+        organization_id=org.id,
+        first_user=SlackProfile(team_id=team_id, slack_user_id="", name=""),
+    )
+    return org.name

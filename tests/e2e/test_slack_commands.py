@@ -119,3 +119,18 @@ async def test_a_viewer_is_refused_with_a_clear_message(slack):
     await members.change_role(owner, user_id=carol.user_id, role=Role.VIEWER)
     reply = await slack.command("done INBOX-1", user_id="U3")
     assert "may not" in text_of(reply)
+
+
+async def test_a_workspace_linked_to_an_existing_organization_works_there(slack):
+    from core.services import organizations, users
+    from core.services.slack_links import link_workspace
+
+    owner = await users.create_user(email="olive@acme.test", name="Olive")
+    org, _ = await organizations.create_organization(owner_id=owner.id, name="Existing Co")
+    assert await link_workspace("T1", organization=org.slug) == "Existing Co"
+    await slack.command("add In the existing org")
+    from core.services import slack_links
+
+    actor = await slack_links.linked_actor("T1", "U1")
+    assert actor.organization_id == org.id
+    assert actor.role.value == "member", "joining an existing organization does not make an owner"

@@ -72,3 +72,16 @@ async def test_unsubscribe_and_a_gone_channel_never_crash(slack):
     slack.fake.reset()
     await notifier.run_once()
     assert [c for c in slack.fake.calls("chat.postMessage") if c.params["channel"] == "C9"] == []
+
+
+async def test_home_tabs_refresh_after_a_change_made_elsewhere(slack):
+    await slack.command("list", user_id="U2")  # Bob joins
+    notifier = await _notifier(slack)
+    await notifier.run_once()
+    await slack.command("add Bob's job @me", user_id="U2")
+    await slack.command("done INBOX-1")  # Alice completes Bob's task
+    slack.fake.reset()
+    await notifier.run_once()
+    published = [c for c in slack.fake.calls("views.publish") if c.params["user_id"] == "U2"]
+    assert published, "Bob's Home is republished"
+    assert "Bob's job" not in str(published[-1].params["view"]), "done tasks leave My tasks"
