@@ -16,14 +16,25 @@ from core.models.slack import (
 )
 from core.models.task import Task, TaskLabel
 from core.models.token import ApiToken, RefreshToken
+from core.models.webhook import (
+    ExternalIdentity,
+    OutboundDelivery,
+    OutboundWebhook,
+    TaskExternalLink,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "Activity",
     "ActivityCursor",
     "ApiToken",
     "Comment",
+    "ExternalIdentity",
     "Membership",
     "Organization",
+    "OutboundDelivery",
+    "OutboundWebhook",
     "Project",
     "RefreshToken",
     "SlackChannel",
@@ -34,6 +45,9 @@ __all__ = [
     "SlackUserLink",
     "SlackWorkspace",
     "Task",
+    "TaskExternalLink",
     "TaskLabel",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -8,17 +8,15 @@ the workspace installs again.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.fernet import Fernet, InvalidToken
 from tortoise.exceptions import IntegrityError
 
 from core.clock import utcnow
+from core.crypto import TokenCipher
 from core.models import SlackInstallation, SlackOAuthState
 
 log = logging.getLogger(__name__)
@@ -26,23 +24,6 @@ log = logging.getLogger(__name__)
 STATE_LIFETIME = timedelta(minutes=10)
 # Expired states are swept this long after expiry, on the next issue.
 STATE_RETENTION = timedelta(days=1)
-
-
-class TokenCipher:
-    """Fernet (AES-128-CBC + HMAC-SHA256) with the key SHA-256(secret), urlsafe base64."""
-
-    def __init__(self, secret_key: str) -> None:
-        digest = hashlib.sha256(secret_key.encode()).digest()
-        self._fernet = Fernet(base64.urlsafe_b64encode(digest))
-
-    def encrypt(self, plaintext: str) -> str:
-        return self._fernet.encrypt(plaintext.encode()).decode()
-
-    def decrypt(self, ciphertext: str) -> str | None:
-        try:
-            return self._fernet.decrypt(ciphertext.encode()).decode()
-        except InvalidToken:
-            return None
 
 
 @dataclass(frozen=True)
