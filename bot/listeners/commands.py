@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import blocks, commands
+from bot import blocks, commands, slack_errors
 from bot.identity import UnknownWorkspace
 from bot.listeners.common import NOT_INSTALLED, Door, metadata, reply_payload
 from bot.replies import Reply
 from core.services import projects
 
+log = logging.getLogger(__name__)
 MENTION_PREFIX = re.compile(r"^\s*<@[A-Z0-9]+>\s*")
 
 
@@ -35,7 +38,9 @@ def register(app: AsyncApp, door: Door) -> None:
             return
         reply = await commands.run(ctx, body.get("text", ""), command=door.command)
         if reply.open_create_modal:
-            await open_create_modal(client, ctx, trigger_id=body["trigger_id"])
+            problem = await open_create_modal(client, ctx, trigger_id=body["trigger_id"])
+            if problem:
+                await respond(text=problem, response_type="ephemeral")
             return
         await respond(**reply_payload(reply))
 
@@ -73,9 +78,18 @@ async def open_create_modal(
     trigger_id: str,
     initial: blocks.TaskFormInitial | None = None,
     **extra: Any,
-) -> None:
+) -> str | None:
+    """Open the form; on a Slack refusal, return what to tell the person instead."""
     found = await projects.list_projects(ctx.actor)
     view = blocks.create_modal(
         projects=found, private_metadata=metadata(channel=ctx.channel_id, **extra), initial=initial
     )
-    await client.views_open(trigger_id=trigger_id, view=view)
+    try:
+        await slack_errors.call(client.views_open, trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        category = slack_errors.classify(exc)
+        log.warning("views.open failed: %s (%s)", exc.response.get("error"), category.value)
+        return slack_errors.EXPLANATIONS.get(
+            category, "Slack did not open the form; try again, or use `/task add <title>`."
+        )
+    return None

@@ -134,3 +134,15 @@ async def test_a_workspace_linked_to_an_existing_organization_works_there(slack)
     actor = await slack_links.linked_actor("T1", "U1")
     assert actor.organization_id == org.id
     assert actor.role.value == "member", "joining an existing organization does not make an owner"
+
+
+async def test_a_form_slack_refuses_to_open_is_explained(slack):
+    from tests.fakes import slack_requests
+
+    slack.fake.fail("views.open", error="expired_trigger_id", status=200, times=1)
+    name, url = slack.new_response_url()
+    body, kind = slack_requests.slash_command(text="", response_url=url)
+    await slack.post(body, kind)
+    reply = (await slack.fake.wait_for(f"response_url:{name}"))[-1]
+    assert reply.params["response_type"] == "ephemeral"
+    assert "/task add" in reply.params["text"]
