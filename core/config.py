@@ -66,6 +66,21 @@ class Settings(BaseSettings):
     notify_interval_seconds: float = Field(
         default=2.0, gt=0, le=60, alias="TEAMFLOW_NOTIFY_INTERVAL_SECONDS"
     )
+    outbound_interval_seconds: float = Field(
+        default=2.0, gt=0, le=60, alias="TEAMFLOW_OUTBOUND_INTERVAL_SECONDS"
+    )
+    outbound_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, alias="TEAMFLOW_OUTBOUND_TIMEOUT_SECONDS"
+    )
+    outbound_backoff_seconds: float = Field(
+        default=10.0, gt=0, le=3600, alias="TEAMFLOW_OUTBOUND_BACKOFF_SECONDS"
+    )
+    outbound_max_attempts: int = Field(
+        default=8, ge=1, le=20, alias="TEAMFLOW_OUTBOUND_MAX_ATTEMPTS"
+    )
+    outbound_disable_after: int = Field(
+        default=10, ge=1, le=1000, alias="TEAMFLOW_OUTBOUND_DISABLE_AFTER"
+    )
     slack_command: str = Field(
         default="/task", pattern=r"^/[a-z0-9_-]{1,31}$", alias="SLACK_COMMAND"
     )

@@ -124,3 +124,38 @@ class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutboundWebhookView:
+    """An outbound webhook as admins see it: never its signing secret."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    url: str
+    events: tuple[str, ...]
+    payload_format: str
+    is_active: bool
+    consecutive_failures: int
+    disabled_at: datetime | None
+    disabled_reason: str
+    created_by: UserView | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboundDeliveryView:
+    id: uuid.UUID
+    webhook_id: uuid.UUID
+    activity_id: uuid.UUID
+    event: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_response: str
+    last_error: str
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+    created_at: datetime

@@ -199,6 +199,44 @@ def slack_manifest(url: str, socket_mode: bool) -> None:
     click.echo(json.dumps(document, indent=2))
 
 
+@main.group(help="Inbound webhooks: replay failed deliveries.")
+def webhooks() -> None:
+    pass
+
+
+@webhooks.command("replay", help="Process a delivery again, or every failed one with --failed.")
+@click.argument("delivery_id", required=False, type=click.UUID)
+@click.option("--failed", is_flag=True, help="Replay every failed delivery.")
+@click.option("--endpoint", "endpoint_id", type=click.UUID, help="Only this endpoint's.")
+def webhooks_replay(delivery_id, failed: bool, endpoint_id) -> None:
+    from core.db import close_db, init_db
+    from core.errors import DomainError
+    from core.services import webhook_deliveries
+    from webhooks.inbound import actions_of
+
+    if bool(delivery_id) == failed:
+        raise click.UsageError("Give a delivery id or --failed")
+    settings = _settings()
+
+    async def run() -> list:
+        await init_db(settings.database_url)
+        try:
+            if delivery_id:
+                return [await webhook_deliveries.replay_by_id(delivery_id, actions_of)]
+            return await webhook_deliveries.replay_failed(actions_of, endpoint_id=endpoint_id)
+        finally:
+            await close_db()
+
+    try:
+        views = _run(run())
+    except DomainError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    for view in views:  # type: ignore[union-attr]
+        click.echo(f"{view.id} {view.provider} {view.event}: {view.status} {view.error}".rstrip())
+    click.echo(f"Replayed {len(views)} deliveries.")  # type: ignore[arg-type]
+
+
 def _describe_db(settings: Settings) -> str:
     cache = "Redis" if settings.redis_url else "in-process cache"
     database = "PostgreSQL" if settings.uses_postgres else settings.database_url

@@ -12,9 +12,18 @@ from core.cache import Cache, create_cache
 from core.config import Settings, get_settings
 from core.db import close_db, init_db
 from core.logs import configure_logging
-from webhooks import docs, errors, health, metrics, observability, slack_routes
-from webhooks.api import auth_routes, organization_routes, task_routes, token_routes
+from core.services.outbound_deliveries import RetryPolicy
+from webhooks import docs, errors, health, inbound_routes, metrics, observability, slack_routes
+from webhooks.api import (
+    auth_routes,
+    organization_routes,
+    outbound_routes,
+    task_routes,
+    token_routes,
+    webhook_endpoint_routes,
+)
 from webhooks.errors import ApiError
+from webhooks.outbound import Dispatcher
 from webhooks.ratelimit import enforce
 from webhooks.runtime import Runtime, attach
 
@@ -23,6 +32,8 @@ API_BLUEPRINTS = [
     organization_routes.blueprint,
     task_routes.blueprint,
     token_routes.blueprint,
+    outbound_routes.blueprint,
+    webhook_endpoint_routes.blueprint,
 ]
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -63,7 +74,15 @@ def create_app(
     slack_routes.attach(app, bolt)
     notifier = _notifier(settings, bolt, runtime.cache)
     app.extensions["teamflow_notifier"] = notifier
-    for blueprint in (health.blueprint, docs.blueprint, metrics.blueprint, slack_routes.blueprint):
+    outbound = _outbound(settings, runtime.cache)
+    app.extensions["teamflow_outbound"] = outbound
+    for blueprint in (
+        health.blueprint,
+        docs.blueprint,
+        metrics.blueprint,
+        slack_routes.blueprint,
+        inbound_routes.blueprint,
+    ):
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
         app.register_blueprint(blueprint)
@@ -95,6 +114,9 @@ def create_app(
             background.append(
                 asyncio.create_task(notifier.run_forever(interval=settings.notify_interval_seconds))
             )
+        if runtime.manage_database:
+            interval = settings.outbound_interval_seconds
+            background.append(asyncio.create_task(outbound.run_forever(interval=interval)))
         if bolt is not None and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 
@@ -139,6 +161,18 @@ def _notifier(settings: Settings, bolt, cache: Cache):
 
     clients = clients_for_teams(settings, bolt)
     return Notifier(clients, cache, refresh_home=home_refresher(settings, clients))
+
+
+def _outbound(settings: Settings, cache: Cache) -> Dispatcher:
+    """Outbound webhooks, sent from every web process; a cache lock lets one send a round."""
+    policy = RetryPolicy(
+        base_seconds=settings.outbound_backoff_seconds,
+        max_attempts=settings.outbound_max_attempts,
+        disable_after=settings.outbound_disable_after,
+    )
+    return Dispatcher(
+        cache, settings.secret_key, policy=policy, timeout=settings.outbound_timeout_seconds
+    )
 
 
 def _guard_api(app: Quart, runtime: Runtime) -> None:

@@ -162,3 +162,26 @@ class TaskListQuery(Input):
 
 class PageQuery(Input):
     limit: int = Field(default=100, ge=1, le=500)
+
+
+OutboundEvent = Literal["created", "updated", "assigned", "completed", "commented"]
+PayloadFormat = Literal["teamflow", "slack"]
+
+
+class OutboundWebhookIn(Strict):
+    url: str = Field(min_length=1, max_length=1000, description="An http:// or https:// URL")
+    events: list[OutboundEvent] | None = Field(
+        default=None, min_length=1, max_length=5, description="Default: every event"
+    )
+    payload_format: PayloadFormat = Field(
+        default="teamflow", description="`slack` posts a Slack incoming-webhook body"
+    )
+
+
+class OutboundWebhookPatchIn(Strict):
+    url: str | None = Field(default=None, min_length=1, max_length=1000)
+    events: list[OutboundEvent] | None = Field(default=None, min_length=1, max_length=5)
+    payload_format: PayloadFormat | None = None
+    is_active: bool | None = Field(
+        default=None, description="true re-enables a disabled webhook and clears its failures"
+    )

@@ -12,6 +12,8 @@ from core.views import (
     CommentView,
     MemberView,
     OrganizationView,
+    OutboundDeliveryView,
+    OutboundWebhookView,
     ProjectView,
     TaskView,
     UserView,
@@ -212,3 +214,67 @@ class ApiTokenCreatedOut(ApiTokenOut):
 
 class Empty(BaseModel):
     pass
+
+
+class OutboundWebhookOut(BaseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    url: str
+    events: list[str]
+    payload_format: str
+    is_active: bool
+    consecutive_failures: int
+    disabled_at: datetime | None
+    disabled_reason: str
+    created_by: UserOut | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: OutboundWebhookView) -> OutboundWebhookOut:
+        return cls(**cls._fields_of(view))
+
+    @staticmethod
+    def _fields_of(view: OutboundWebhookView) -> dict:
+        return {
+            "id": view.id,
+            "organization_id": view.organization_id,
+            "url": view.url,
+            "events": list(view.events),
+            "payload_format": view.payload_format,
+            "is_active": view.is_active,
+            "consecutive_failures": view.consecutive_failures,
+            "disabled_at": view.disabled_at,
+            "disabled_reason": view.disabled_reason,
+            "created_by": UserOut.of(view.created_by),
+            "created_at": view.created_at,
+            "updated_at": view.updated_at,
+        }
+
+
+class OutboundWebhookCreatedOut(OutboundWebhookOut):
+    secret: str
+
+    @classmethod
+    def with_secret(cls, view: OutboundWebhookView, secret: str) -> OutboundWebhookCreatedOut:
+        return cls(**cls._fields_of(view), secret=secret)
+
+
+class OutboundDeliveryOut(BaseModel):
+    id: uuid.UUID
+    webhook_id: uuid.UUID
+    activity_id: uuid.UUID
+    event: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_response: str
+    last_error: str
+    delivered_at: datetime | None
+    payload: dict
+    created_at: datetime
+
+    @classmethod
+    def of(cls, view: OutboundDeliveryView) -> OutboundDeliveryOut:
+        return cls(**{name: getattr(view, name) for name in cls.model_fields})

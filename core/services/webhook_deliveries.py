@@ -1,0 +1,206 @@
+"""Inbound deliveries: stored before they are processed, deduplicated by the sender's
+delivery id, processed through the ordinary services, replayable when they failed.
+
+`receive` only writes the delivery row, so the web door can answer 503 when the database
+is down and a 2xx only for something stored. `process` never raises: whatever goes wrong
+while applying the actions is recorded on the delivery as `failed` with its error text,
+and `replay_delivery` (API) or `teamflow webhooks replay` (CLI) runs it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from core.clock import utcnow
+from core.errors import Conflict, NotFound
+from core.models import WebhookDelivery, WebhookEndpoint
+from core.permissions import Actor
+from core.services.activity import record
+from core.services.inbound_apply import apply
+from core.services.inbound_targets import Target
+from core.services.webhook_endpoints import MANAGE, load_endpoint
+
+log = logging.getLogger(__name__)
+
+RECEIVED, PROCESSED, IGNORED, FAILED = "received", "processed", "ignored", "failed"
+REPLAYABLE = frozenset({RECEIVED, FAILED, IGNORED})
+MAX_PAGE = 200
+
+# (provider, event, stored headers, raw body) -> actions; [] means "not an event we use".
+ActionsOf = Callable[[str, str, Mapping[str, str], bytes], list[Any]]
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    id: uuid.UUID
+    endpoint_id: uuid.UUID
+    provider: str
+    event: str
+    delivery_id: str
+    status: str
+    error: str
+    attempts: int
+    headers: dict[str, str]
+    created_at: datetime
+    processed_at: datetime | None
+
+
+def delivery_view(row: WebhookDelivery) -> DeliveryView:
+    return DeliveryView(
+        id=row.id,
+        endpoint_id=row.endpoint_id,  # type: ignore[attr-defined]
+        provider=row.provider,
+        event=row.event,
+        delivery_id=row.delivery_id,
+        status=row.status,
+        error=row.error,
+        attempts=row.attempts,
+        headers=dict(row.headers or {}),
+        created_at=row.created_at,
+        processed_at=row.processed_at,
+    )
+
+
+async def receive(
+    endpoint: WebhookEndpoint,
+    *,
+    event: str,
+    delivery_id: str,
+    headers: Mapping[str, str],
+    body: str,
+) -> tuple[WebhookDelivery, bool]:
+    """Store the delivery (status `received`); True when new. A delivery id seen before on
+    this endpoint answers the stored row and False: it is not processed again."""
+    existing = await WebhookDelivery.get_or_none(endpoint_id=endpoint.id, delivery_id=delivery_id)
+    if existing is not None:
+        return existing, False
+    try:
+        row = await WebhookDelivery.create(
+            organization_id=endpoint.organization_id,  # type: ignore[attr-defined]
+            endpoint_id=endpoint.id,
+            provider=endpoint.provider,
+            event=event[:64],
+            delivery_id=delivery_id[:128],
+            headers=dict(headers),
+            body=body,
+            status=RECEIVED,
+        )
+    except IntegrityError:  # the same delivery arrived twice at once; the other one won
+        return await WebhookDelivery.get(endpoint_id=endpoint.id, delivery_id=delivery_id), False
+    await WebhookEndpoint.filter(id=endpoint.id).update(last_delivery_at=row.created_at)
+    return row, True
+
+
+async def process(delivery: WebhookDelivery, actions_of: ActionsOf) -> DeliveryView:
+    """Apply the delivery's actions in one transaction and record the outcome."""
+    endpoint = await WebhookEndpoint.get(id=delivery.endpoint_id)  # type: ignore[attr-defined]
+    target = Target(
+        provider=endpoint.provider,
+        organization_id=endpoint.organization_id,  # type: ignore[attr-defined]
+        project_id=endpoint.project_id,  # type: ignore[attr-defined]
+        creator_id=endpoint.created_by_id,  # type: ignore[attr-defined]
+    )
+    status, error = PROCESSED, ""
+    try:
+        actions = actions_of(
+            delivery.provider, delivery.event, delivery.headers or {}, delivery.body.encode()
+        )
+        if not actions:
+            status = IGNORED
+            log.info("webhook event ignored: %s %s", delivery.provider, delivery.event)
+        else:
+            async with in_transaction():
+                await apply(target, actions)
+    except Exception as exc:  # any failure is recorded; the delivery is replayable
+        status, error = FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+        log.warning("webhook delivery %s failed: %s", delivery.id, error)
+    delivery.status, delivery.error = status, error
+    delivery.attempts += 1
+    delivery.processed_at = utcnow()
+    await delivery.save(update_fields=["status", "error", "attempts", "processed_at", "updated_at"])
+    return delivery_view(delivery)
+
+
+async def list_deliveries(
+    actor: Actor,
+    endpoint_id: uuid.UUID,
+    *,
+    limit: int = 50,
+    status: str | None = None,
+) -> list[DeliveryView]:
+    """Newest first."""
+    actor.require(MANAGE)
+    endpoint = await load_endpoint(actor, endpoint_id)
+    query = WebhookDelivery.filter(endpoint_id=endpoint.id)
+    if status:
+        query = query.filter(status=status)
+    rows = await query.order_by("-created_at", "-id").limit(max(1, min(limit, MAX_PAGE)))
+    return [delivery_view(row) for row in rows]
+
+
+async def get_delivery(actor: Actor, delivery_id: uuid.UUID) -> DeliveryView:
+    actor.require(MANAGE)
+    return delivery_view(await _load(actor, delivery_id))
+
+
+async def replay_delivery(
+    actor: Actor, delivery_id: uuid.UUID, actions_of: ActionsOf
+) -> DeliveryView:
+    """Process a failed (or ignored, or never finished) delivery again; a processed one is
+    a Conflict, so a replay cannot apply the same change twice."""
+    actor.require(MANAGE)
+    delivery = await _load(actor, delivery_id)
+    if delivery.status not in REPLAYABLE:
+        raise Conflict(f"The delivery was already {delivery.status}; only failed ones replay")
+    async with in_transaction():
+        await record(
+            actor,
+            action="webhook_delivery.replayed",
+            entity_type="webhook_delivery",
+            entity_id=delivery.id,
+            changes={"status": {"from": delivery.status, "to": "replaying"}},
+        )
+    return await process(delivery, actions_of)
+
+
+async def replay_failed(
+    actions_of: ActionsOf, *, endpoint_id: uuid.UUID | None = None, limit: int = 500
+) -> list[DeliveryView]:
+    """Every failed delivery (of one endpoint, or all), oldest first: for the CLI."""
+    query = WebhookDelivery.filter(status=FAILED)
+    if endpoint_id is not None:
+        query = query.filter(endpoint_id=endpoint_id)
+    rows = await query.order_by("created_at", "id").limit(limit)
+    return [await process(row, actions_of) for row in rows]
+
+
+async def replay_by_id(delivery_id: uuid.UUID, actions_of: ActionsOf) -> DeliveryView:
+    """One delivery by id, whatever its organization: for the operator's CLI."""
+    row = await WebhookDelivery.get_or_none(id=delivery_id)
+    if row is None:
+        raise NotFound(f"No delivery {delivery_id}")
+    if row.status not in REPLAYABLE:
+        raise Conflict(f"The delivery was already {row.status}; only failed ones replay")
+    return await process(row, actions_of)
+
+
+async def _load(actor: Actor, delivery_id: uuid.UUID) -> WebhookDelivery:
+    row = await WebhookDelivery.get_or_none(id=delivery_id, organization_id=actor.organization_id)
+    if row is None:
+        raise NotFound("No such webhook delivery")
+    return row
+
+
+async def organization_of_delivery(delivery_id: uuid.UUID) -> uuid.UUID:
+    found = await WebhookDelivery.filter(id=delivery_id).values_list("organization_id", flat=True)
+    if not found:
+        raise NotFound("No such webhook delivery")
+    return found[0]  # type: ignore[return-value]

@@ -1,0 +1,97 @@
+"""The public inbound webhook URLs: /webhooks/{github,gitlab,generic}/{endpoint_id}.
+
+Order matters: find the endpoint (404), check the signature (401; nothing stored), read
+the body (400), store the delivery (503 when the database cannot, so the sender retries;
+never a 2xx for something not stored), then process it inline. A failure while
+processing is recorded on the delivery (status `failed`, replayable) and still answered
+2xx: the delivery is safely stored, and a retry by the sender would not help.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+
+import asyncpg
+from quart import Blueprint, Response, jsonify, request
+from quart_schema import hide
+from tortoise.exceptions import DBConnectionError, OperationalError
+
+from core.errors import NotFound
+from core.services import webhook_deliveries, webhook_endpoints
+from webhooks.envelope import ok
+from webhooks.errors import error_response
+from webhooks.inbound import PROVIDERS, BadPayload, BadSignature, actions_of, selected_headers
+from webhooks.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+blueprint = Blueprint("inbound_webhooks", __name__, url_prefix="/webhooks")
+
+# What a database that is down or unreachable raises, through Tortoise or underneath it.
+DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    DBConnectionError,
+    OperationalError,
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+)
+
+
+@blueprint.post("/<provider>/<uuid:endpoint_id>")
+@hide
+async def receive(provider: str, endpoint_id: uuid.UUID) -> Response:
+    adapter = PROVIDERS.get(provider)
+    if adapter is None:
+        return error_response(404, "NOT_FOUND", "No such webhook endpoint")
+    body = await request.get_data()
+    headers: Mapping[str, str] = request.headers
+    try:
+        endpoint = await webhook_endpoints.active_endpoint(endpoint_id, provider=provider)
+    except NotFound:
+        return error_response(404, "NOT_FOUND", "No such webhook endpoint")
+    except DATABASE_UNAVAILABLE:
+        return _unavailable()
+    secret = webhook_endpoints.endpoint_secret(endpoint, secret_key=runtime().settings.secret_key)
+    try:
+        adapter.verify(headers, body, secret or "")
+        adapter.decode(headers, body)
+        text = body.decode("utf-8")
+    except BadSignature as exc:
+        return error_response(401, "UNAUTHORIZED", str(exc))
+    except (BadPayload, UnicodeDecodeError) as exc:
+        return error_response(400, "BAD_REQUEST", str(exc))
+    event = adapter.event_of(headers) or "unknown"
+    try:
+        delivery, is_new = await webhook_deliveries.receive(
+            endpoint,
+            event=event,
+            delivery_id=adapter.delivery_id_of(headers, body),
+            headers=selected_headers(provider, headers),
+            body=text,
+        )
+    except DATABASE_UNAVAILABLE:
+        return _unavailable()
+    if not is_new:
+        return _answer(delivery.id, delivery.status, duplicate=True)
+    try:
+        outcome = await webhook_deliveries.process(delivery, actions_of)
+    except DATABASE_UNAVAILABLE:  # stored, but the outcome could not be: replay it later
+        log.warning("webhook delivery %s stored but not processed", delivery.id, exc_info=True)
+        return _answer(delivery.id, webhook_deliveries.RECEIVED, duplicate=False)
+    return _answer(outcome.id, outcome.status, duplicate=False)
+
+
+def _answer(delivery_id: uuid.UUID, status: str, *, duplicate: bool) -> Response:
+    return jsonify(ok({"delivery_id": str(delivery_id), "status": status, "duplicate": duplicate}))
+
+
+def _unavailable() -> Response:
+    log.error("webhook not stored: the database is unavailable", exc_info=True)
+    response = error_response(
+        503, "SERVICE_UNAVAILABLE", "The delivery could not be stored; retry later"
+    )
+    response.headers["Retry-After"] = "30"
+    return response
