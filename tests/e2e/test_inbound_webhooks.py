@@ -552,3 +552,12 @@ async def test_cli_replays_failed_deliveries(api, owner, github, db):
     assert result.returncode == 0, result.stderr
     assert "processed" in result.stdout and "Replayed 1 deliveries." in result.stdout
     assert await Task.all().count() == 1
+
+
+async def test_an_oversized_body_is_413_and_nothing_stored(github):
+    payload = fixture("github.issues.opened")
+    payload["issue"]["body"] = "x" * (1024 * 1024 + 10)
+    reply = await github.github("issues", payload)
+    assert reply.status == 413
+    assert reply.body["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert await WebhookDelivery.all().count() == 0
