@@ -49,10 +49,17 @@ def build_bolt_app(settings: Settings, *, client: AsyncWebClient | None = None) 
 def clients_for_teams(settings: Settings, bolt: AsyncApp) -> ClientFor:
     """How background work (notifications) gets a client for a workspace: the one bot
     token in single-workspace mode, else the workspace's installation."""
+    return workspace_clients(settings, client=bolt.client)
+
+
+def workspace_clients(settings: Settings, *, client: AsyncWebClient | None = None) -> ClientFor:
+    """The same lookup without a Bolt app (the scheduler process): `client`, or one built
+    from SLACK_BOT_TOKEN, in single-workspace mode; else the workspace's installation."""
     if not settings.slack_multi_workspace:
+        shared = client or slack_client(settings)
 
         async def single(team_id: str) -> AsyncWebClient | None:
-            return bolt.client
+            return shared
 
         return single
     store = TeamFlowInstallationStore(secret_key=settings.secret_key)

@@ -19,7 +19,15 @@ from bot.quickadd import QuickAddError, parse_mention_token, parse_quick_add
 from bot.replies import Reply, UsageError
 from core.enums import TaskStatus
 from core.errors import DomainError
-from core.services import comments, organizations, projects, slack_channels, slack_links, tasks
+from core.services import (
+    comments,
+    digests,
+    organizations,
+    projects,
+    slack_channels,
+    slack_links,
+    tasks,
+)
 from core.services.task_queries import TaskFilter, get_task, list_tasks
 from core.views import TaskView
 
@@ -245,6 +253,42 @@ def _project_word(word: str) -> str:
     return word.lstrip("#").upper()
 
 
+async def digest(ctx: SlackContext, text: str) -> Reply:
+    """`/task digest daily 09:00 [Europe/Berlin] [#WEB]`, `weekdays 09:00`, `off`, `preview`."""
+    if not ctx.channel_id:
+        raise UsageError(DIGEST_USAGE)
+    words = text.split()
+    word = words[0].lower() if words else ""
+    if word == "off":
+        gone = await digests.turn_off(ctx.actor, team_id=ctx.team_id, channel_id=ctx.channel_id)
+        return Reply.info("No more digests here" if gone else "This channel had no digest")
+    if word == "preview":
+        found = await digests.preview(ctx.team_id, ctx.channel_id, now=ctx.now)
+        return Reply(text=blocks.digest_text(found), blocks=blocks.digest_blocks(found))
+    if word not in digests.DAYS or len(words) < 2:
+        raise UsageError(DIGEST_USAGE)
+    extra = words[2:]
+    project = next((_project_word(w) for w in extra if w.startswith(("#", "<#"))), None)
+    zone = next((w for w in extra if not w.startswith(("#", "<#"))), None)
+    made = await digests.set_schedule(
+        ctx.actor,
+        team_id=ctx.team_id,
+        channel_id=ctx.channel_id,
+        days=word,
+        time_of_day=words[1],
+        timezone=zone,
+        project=project,
+    )
+    scope = f" for *{made.project_key}*" if made.project_key else ""
+    when = "every day" if made.days == "daily" else "on weekdays"
+    return Reply.info(
+        f"This channel gets a digest{scope} {when} at {made.time_of_day} ({made.timezone})"
+    )
+
+
+DIGEST_USAGE = "Use `/task digest daily 09:00` (or `weekdays 09:00`, `off`, `preview`) in a channel"
+
+
 async def help_command(ctx: SlackContext, text: str) -> Reply:
     return Reply(text="How to use TeamFlow", blocks=blocks.help_blocks())
 
@@ -264,6 +308,7 @@ COMMANDS: dict[str, Handler] = {
     "project": project,
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
+    "digest": digest,
     "help": help_command,
 }
 

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     base_url: str = Field(default="http://127.0.0.1:8000", alias="TEAMFLOW_BASE_URL")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     default_timezone: str = Field(default="UTC", alias="TEAMFLOW_DEFAULT_TIMEZONE")
+    digest_grace_minutes: int = Field(
+        default=15, ge=1, le=1440, alias="TEAMFLOW_DIGEST_GRACE_MINUTES"
+    )
     log_format: str = Field(default="json", pattern="^(json|console)$", alias="LOG_FORMAT")
     slow_request_ms: int = Field(default=500, ge=1, alias="TEAMFLOW_SLOW_REQUEST_MS")
     allow_registration: bool = Field(default=True, alias="TEAMFLOW_ALLOW_REGISTRATION")

@@ -5,16 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.notifier import ClientFor
 from core.cache import Cache
+from core.clock import utcnow
 from core.heartbeats import HEARTBEAT_SECONDS, SCHEDULER, record_heartbeat
+from core.services.digests import DEFAULT_GRACE
+from scheduler.digests import run_digests
 
 log = logging.getLogger(__name__)
+DIGEST_TICK_SECONDS = 60
 
 
-def build_scheduler(cache: Cache) -> AsyncIOScheduler:
+def build_scheduler(
+    cache: Cache, *, client_for: ClientFor | None = None, grace: timedelta = DEFAULT_GRACE
+) -> AsyncIOScheduler:
+    """The jobs. The digest job is only a ticker: exactly once comes from the database
+    (core.services.digests), so two scheduler processes running at once are safe."""
     scheduler = AsyncIOScheduler(
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
@@ -26,16 +36,33 @@ def build_scheduler(cache: Cache) -> AsyncIOScheduler:
         args=[cache, SCHEDULER],
         id="heartbeat",
     )
+    if client_for is not None:
+        scheduler.add_job(
+            _digest_tick,
+            "interval",
+            seconds=DIGEST_TICK_SECONDS,
+            args=[client_for, grace],
+            id="digests",
+        )
     return scheduler
 
 
-async def run_until_stopped(cache: Cache) -> None:
+async def _digest_tick(client_for: ClientFor, grace: timedelta) -> None:
+    try:
+        await run_digests(now=utcnow(), client_for=client_for, grace=grace)
+    except Exception:  # the next tick tries again; the rows say what is still due
+        log.exception("digest tick failed")
+
+
+async def run_until_stopped(
+    cache: Cache, *, client_for: ClientFor | None = None, grace: timedelta = DEFAULT_GRACE
+) -> None:
     """Run the jobs until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    scheduler = build_scheduler(cache)
+    scheduler = build_scheduler(cache, client_for=client_for, grace=grace)
     scheduler.start()
     await record_heartbeat(cache, SCHEDULER)
     log.info("scheduler started with jobs: %s", [job.id for job in scheduler.get_jobs()])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 import click
 
@@ -110,25 +110,137 @@ def serve(host: str | None, port: int | None, workers: int | None, graceful_time
     sys.exit(run(config))
 
 
-@main.command(help="Run the scheduler process (digests, reminders, reports; one per deployment).")
-def scheduler() -> None:
+@main.group(
+    invoke_without_command=True,
+    help="Run the scheduler process (digests, reminders, reports); `runs` lists its sends.",
+)
+@click.pass_context
+def scheduler(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from datetime import timedelta
+
     from core.cache import create_cache
     from core.db import close_db, init_db
     from scheduler.runner import run_until_stopped
 
     settings = _settings()
+    client_for = _slack_clients(settings)
+    grace = timedelta(minutes=settings.digest_grace_minutes)
 
     async def run() -> None:
         await init_db(settings.database_url)
         cache = create_cache(settings.redis_url)
         try:
-            await run_until_stopped(cache)
+            await run_until_stopped(cache, client_for=client_for, grace=grace)
         finally:
             await cache.close()
             await close_db()
 
     click.echo(f"TeamFlow scheduler ({_describe_db(settings)})")
+    if client_for is None:
+        click.echo("Slack is not configured: digests are not sent.", err=True)
     _run(run())
+
+
+@scheduler.command("runs", help="Recent scheduled sends: kind, target, period, status, error.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+def scheduler_runs(limit: int) -> None:
+    from core.services import digests
+
+    sends = _with_db(lambda: digests.recent_sends(limit=limit))
+    for send in sends:  # type: ignore[union-attr]
+        click.echo(
+            f"{send.scheduled_for:%Y-%m-%d %H:%M}Z {send.kind} {send.target} {send.period} "
+            f"{send.status} attempts={send.attempts} {send.error}".rstrip()
+        )
+
+
+@main.group(help="Channel digests: preview one, or send it now.")
+def digest() -> None:
+    pass
+
+
+@digest.command("preview", help="Print the digest a channel would get now.")
+@click.option("--channel", required=True, help="The channel id (C0123...).")
+@click.option("--team", "team_id", default=None, help="The workspace id (default: the only one).")
+def digest_preview(channel: str, team_id: str | None) -> None:
+    from bot.blocks import blocks_to_text
+    from bot.blocks.digest import digest_blocks
+    from core.clock import utcnow
+    from core.services import digests
+
+    async def build() -> object:
+        team = team_id or await _only_team()
+        return await digests.preview(team, channel, now=utcnow())
+
+    found = _with_db(build, errors=True)
+    click.echo(blocks_to_text(digest_blocks(found)))  # type: ignore[arg-type]
+
+
+@digest.command("send", help="Send a channel's digest now (recorded like a scheduled one).")
+@click.option("--channel", required=True, help="The channel id (C0123...).")
+@click.option("--team", "team_id", default=None, help="The workspace id (default: the only one).")
+def digest_send(channel: str, team_id: str | None) -> None:
+    from core.clock import utcnow
+    from core.services import digests
+    from scheduler.digests import send_claimed
+
+    client_for = _slack_clients(_settings())
+    if client_for is None:
+        click.echo("Slack is not configured (SLACK_BOT_TOKEN or SLACK_CLIENT_ID).", err=True)
+        sys.exit(2)
+
+    async def send() -> object:
+        now = utcnow()
+        claim = await digests.claim_manual(team_id or await _only_team(), channel, now=now)
+        return await send_claimed(claim, now=now, client_for=client_for, force=True)
+
+    if not _with_db(send, errors=True):
+        click.echo("Not sent; see `teamflow scheduler runs` for the error.", err=True)
+        sys.exit(1)
+    click.echo(f"Digest sent to {channel}.")
+
+
+def _with_db(work: Callable[[], Awaitable[object]], *, errors: bool = False) -> object:
+    """Run `work` with the database open; domain errors become a message and exit 1."""
+    from core.db import close_db, init_db
+    from core.errors import DomainError
+
+    settings = _settings()
+
+    async def run() -> object:
+        await init_db(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await close_db()
+
+    try:
+        return _run(run())
+    except DomainError as exc:
+        if not errors:
+            raise
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+
+
+async def _only_team() -> str:
+    from core.errors import ValidationFailed
+    from core.services.slack_links import active_team_ids
+
+    teams = await active_team_ids()
+    if len(teams) != 1:
+        raise ValidationFailed.on("team", "name the workspace with --team T0123...")
+    return teams[0]
+
+
+def _slack_clients(settings: Settings):  # -> ClientFor | None
+    if not settings.slack_configured:
+        return None
+    from bot.app import workspace_clients
+
+    return workspace_clients(settings)
 
 
 @main.command(help="Try a /task command in the terminal against the local database.")

@@ -7,6 +7,7 @@ Identifiers the listeners dispatch on live in `bot.blocks.ids`, words in
 """
 
 from bot.blocks.cards import card_fallback_text, task_card
+from bot.blocks.digest import digest_blocks, digest_text
 from bot.blocks.forms import TaskForm, field_errors, read_comment_form, read_task_form
 from bot.blocks.help import help_blocks
 from bot.blocks.home import HomeSections, TeamSummary, home_view
@@ -25,6 +26,8 @@ __all__ = [
     "card_fallback_text",
     "comment_modal",
     "create_modal",
+    "digest_blocks",
+    "digest_text",
     "edit_modal",
     "error_notice",
     "escape",

@@ -164,5 +164,10 @@ HELP_COMMANDS = (
         "subscribe #WEB completed,commented",
     ),
     ("unsubscribe #KEY", "Stop posting that project's changes here.", "unsubscribe #WEB"),
+    (
+        "digest daily|weekdays HH:MM [zone] [#KEY] | off | preview",
+        "A digest in this channel: done, new, overdue, due soon and stuck tasks.",
+        "digest weekdays 09:00",
+    ),
     ("help", "Show this help.", "help"),
 )

@@ -2,6 +2,7 @@
 
 from core.models.activity import Activity
 from core.models.comment import Comment
+from core.models.digest import DigestSchedule, ScheduledSend
 from core.models.organization import Membership, Organization, User
 from core.models.project import Project
 from core.models.slack import (
@@ -30,6 +31,7 @@ __all__ = [
     "ActivityCursor",
     "ApiToken",
     "Comment",
+    "DigestSchedule",
     "ExternalIdentity",
     "Membership",
     "Organization",
@@ -37,6 +39,7 @@ __all__ = [
     "OutboundWebhook",
     "Project",
     "RefreshToken",
+    "ScheduledSend",
     "SlackChannel",
     "SlackInstallation",
     "SlackMessageTask",

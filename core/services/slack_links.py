@@ -39,6 +39,11 @@ async def organization_for_team(team_id: str) -> uuid.UUID | None:
     return rows[0] if rows else None
 
 
+async def active_team_ids() -> list[str]:
+    """Every workspace TeamFlow works in (the CLI's default when only one)."""
+    return list(await SlackWorkspace.filter(is_active=True).values_list("team_id", flat=True))
+
+
 async def connect_workspace(
     team_id: str,
     *,

@@ -492,6 +492,7 @@ COMMAND_WORDS = [
     "project default KEY",
     "subscribe #KEY",
     "unsubscribe #KEY",
+    "digest daily|weekdays HH:MM",
     "help",
 ]
 

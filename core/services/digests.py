@@ -1,0 +1,304 @@
+"""Channel digests: each channel's schedule, what its digest says, and sending it exactly once.
+
+Exactly once comes from the database, never from a process's clock or memory: before
+posting, a scheduler claims (kind, target, period) by inserting a unique ScheduledSend
+row; whoever loses the insert (another scheduler process) skips. A retry of a claimed but
+unconfirmed send is a compare-and-set on its attempt count, so only one process wins it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tortoise.exceptions import IntegrityError
+
+from core.errors import NotFound, ValidationFailed
+from core.models import DigestSchedule, Organization, ScheduledSend
+from core.permissions import Actor
+from core.services.digest_content import Digest, build_digest
+from core.services.projects import load_project
+from core.services.slack_links import organization_for_team
+
+KIND = "channel_digest"
+DAYS = ("weekdays", "daily")
+DEFAULT_GRACE = timedelta(minutes=15)
+LEASE = timedelta(minutes=2)  # a pending claim older than this crashed before confirming
+MAX_ATTEMPTS = 3
+PENDING, SENT, FAILED, MISSED, SKIPPED = "pending", "sent", "failed", "missed", "skipped"
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    organization_id: uuid.UUID
+    team_id: str
+    channel_id: str
+    project_id: uuid.UUID | None
+    project_key: str | None
+    time_of_day: str
+    timezone: str
+    days: str
+    include_empty: bool
+
+    @property
+    def target(self) -> str:
+        return f"{self.team_id}:{self.channel_id}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A send this process won: post it, then `mark_sent` or `mark_failed`."""
+
+    send_id: uuid.UUID
+    schedule: ScheduleView
+    period: str
+    scheduled_for: datetime
+    attempt: int
+
+
+@dataclass(frozen=True)
+class SendView:
+    kind: str
+    target: str
+    period: str
+    scheduled_for: datetime
+    status: str
+    attempts: int
+    error: str
+
+
+async def set_schedule(
+    actor: Actor,
+    *,
+    team_id: str,
+    channel_id: str,
+    days: str,
+    time_of_day: str,
+    timezone: str | None = None,
+    project: str | None = None,
+    include_empty: bool = False,
+) -> ScheduleView:
+    """Create or replace the channel's digest schedule (any member may, for their channel)."""
+    actor.require("task:create")
+    if days not in DAYS:
+        raise ValidationFailed.on("days", f"use {' or '.join(DAYS)}")
+    parse_time(time_of_day)
+    zone = timezone or (await Organization.get(id=actor.organization_id)).timezone
+    check_timezone(zone)
+    project_id = (await load_project(actor, project)).id if project else None
+    values = {
+        "organization_id": actor.organization_id,
+        "project_id": project_id,
+        "time_of_day": time_of_day.zfill(5),
+        "timezone": zone,
+        "days": days,
+        "include_empty": include_empty,
+        "is_active": True,
+    }
+    row, created = await DigestSchedule.get_or_create(
+        team_id=team_id, channel_id=channel_id, defaults=values
+    )
+    if not created:
+        await row.update_from_dict(values).save()
+    return await _view(row)
+
+
+async def turn_off(actor: Actor, *, team_id: str, channel_id: str) -> bool:
+    actor.require("task:create")
+    updated = await DigestSchedule.filter(
+        team_id=team_id, channel_id=channel_id, organization_id=actor.organization_id
+    ).update(is_active=False)
+    return bool(updated)
+
+
+async def schedule_for(team_id: str, channel_id: str) -> ScheduleView | None:
+    row = await DigestSchedule.get_or_none(team_id=team_id, channel_id=channel_id, is_active=True)
+    return await _view(row) if row else None
+
+
+def parse_time(text: str) -> time:
+    try:
+        hours, minutes = (int(part) for part in text.split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ValidationFailed.on("time", f"`{text}` is not a time like 09:00") from None
+
+
+def check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed.on("timezone", f"unknown time zone {name}") from None
+
+
+def fire_time(*, days: str, time_of_day: str, timezone: str, now: datetime) -> datetime:
+    """The most recent scheduled moment at or before `now`, in UTC. Built on the local
+    date, so 09:00 stays 09:00 local on both sides of a DST change."""
+    zone = ZoneInfo(timezone)
+    at = parse_time(time_of_day)
+    today = now.astimezone(zone).date()
+    for back in range(8):
+        day = today - timedelta(days=back)
+        if days == "weekdays" and day.weekday() >= 5:
+            continue
+        moment = datetime.combine(day, at, tzinfo=zone)
+        if moment <= now:
+            return moment.astimezone(UTC)
+    raise AssertionError("unreachable: a week always has a weekday")
+
+
+def period_of(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).date().isoformat()
+
+
+async def due_sends(now: datetime, *, grace: timedelta = DEFAULT_GRACE) -> list[Claim]:
+    """Claim every digest due now (within `grace` of its time); record older ones missed."""
+    claims = []
+    for row in await DigestSchedule.filter(is_active=True):
+        schedule = await _view(row)
+        at = fire_time(
+            days=schedule.days,
+            time_of_day=schedule.time_of_day,
+            timezone=schedule.timezone,
+            now=now,
+        )
+        claim = await _claim(schedule, period_of(at, schedule.timezone), at, now, grace)
+        if claim:
+            claims.append(claim)
+    return claims
+
+
+async def claim_manual(team_id: str, channel_id: str, *, now: datetime) -> Claim:
+    """A send on demand (`teamflow digest send`): its own period, recorded like the others."""
+    schedule = await schedule_for(team_id, channel_id) or await _unscheduled(team_id, channel_id)
+    period = f"manual-{now.strftime('%Y%m%dT%H%M%S.%f')}"
+    row = await ScheduledSend.create(
+        kind=KIND,
+        target=schedule.target,
+        period=period,
+        scheduled_for=now,
+        attempts=1,
+        claimed_at=now,
+    )
+    return Claim(row.id, schedule, period, now, 1)
+
+
+async def mark_sent(claim: Claim, *, now: datetime) -> None:
+    await ScheduledSend.filter(id=claim.send_id).update(status=SENT, sent_at=now, error="")
+
+
+async def mark_skipped(claim: Claim) -> None:
+    """Nothing to say and the channel did not ask for empty digests."""
+    await ScheduledSend.filter(id=claim.send_id).update(status=SKIPPED, error="")
+
+
+async def mark_failed(claim: Claim, error: str) -> None:
+    """Retried on a later tick (within grace) until MAX_ATTEMPTS; the error stays recorded."""
+    await ScheduledSend.filter(id=claim.send_id).update(status=FAILED, error=error[:500])
+
+
+async def last_sent_at(target: str) -> datetime | None:
+    row = (
+        await ScheduledSend.filter(kind=KIND, target=target, status=SENT)
+        .order_by("-scheduled_for")
+        .first()
+    )
+    return row.scheduled_for if row else None
+
+
+async def recent_sends(*, limit: int = 20) -> list[SendView]:
+    rows = await ScheduledSend.all().order_by("-scheduled_for", "-created_at").limit(limit)
+    return [
+        SendView(r.kind, r.target, r.period, r.scheduled_for, r.status, r.attempts, r.error)
+        for r in rows
+    ]
+
+
+async def digest_of(schedule: ScheduleView, *, now: datetime) -> Digest:
+    """What the channel's digest says now: changes since its last digest, else a day."""
+    since = await last_sent_at(schedule.target) or now - timedelta(days=1)
+    return await build_digest(
+        organization_id=schedule.organization_id,
+        project_id=schedule.project_id,
+        project_key=schedule.project_key,
+        timezone=schedule.timezone,
+        since=min(since, now),
+        now=now,
+    )
+
+
+async def preview(team_id: str, channel_id: str, *, now: datetime) -> Digest:
+    schedule = await schedule_for(team_id, channel_id) or await _unscheduled(team_id, channel_id)
+    return await digest_of(schedule, now=now)
+
+
+async def _claim(
+    schedule: ScheduleView, period: str, at: datetime, now: datetime, grace: timedelta
+) -> Claim | None:
+    late = now - at > grace
+    existing = await ScheduledSend.get_or_none(kind=KIND, target=schedule.target, period=period)
+    if existing is None:
+        try:
+            row = await ScheduledSend.create(
+                kind=KIND,
+                target=schedule.target,
+                period=period,
+                scheduled_for=at,
+                status=MISSED if late else PENDING,
+                attempts=0 if late else 1,
+                claimed_at=None if late else now,
+            )
+        except IntegrityError:
+            return None  # another scheduler claimed it first
+        return None if late else Claim(row.id, schedule, period, at, 1)
+    if late or not _retryable(existing, now):
+        return None
+    won = await ScheduledSend.filter(
+        id=existing.id, status=existing.status, attempts=existing.attempts
+    ).update(status=PENDING, attempts=existing.attempts + 1, claimed_at=now)
+    return Claim(existing.id, schedule, period, at, existing.attempts + 1) if won else None
+
+
+def _retryable(row: ScheduledSend, now: datetime) -> bool:
+    if row.attempts >= MAX_ATTEMPTS:
+        return False
+    if row.status == FAILED:
+        return True
+    stale = row.claimed_at is None or now - row.claimed_at >= LEASE
+    return row.status == PENDING and stale
+
+
+async def _unscheduled(team_id: str, channel_id: str) -> ScheduleView:
+    """A channel without a schedule: every project, in the organization's time zone."""
+    organization_id = await organization_for_team(team_id)
+    if organization_id is None:
+        raise NotFound(f"No organization works in Slack workspace {team_id}")
+    organization = await Organization.get(id=organization_id)
+    return ScheduleView(
+        organization_id,
+        team_id,
+        channel_id,
+        None,
+        None,
+        "09:00",
+        organization.timezone,
+        "daily",
+        True,
+    )
+
+
+async def _view(row: DigestSchedule) -> ScheduleView:
+    project = await row.project if row.project_id else None
+    return ScheduleView(
+        organization_id=row.organization_id,
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        project_id=row.project_id,
+        project_key=project.key if project else None,
+        time_of_day=row.time_of_day,
+        timezone=row.timezone,
+        days=row.days,
+        include_empty=row.include_empty,
+    )
