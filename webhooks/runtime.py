@@ -9,7 +9,7 @@ from quart import Quart, current_app
 
 from core.cache import Cache
 from core.config import Settings
-from core.services.identity import Identity
+from core.services.identity import Identity, ProjectDirectory
 from webhooks.auth.access_tokens import AccessTokens
 
 
@@ -19,10 +19,12 @@ class Runtime:
     cache: Cache
     manage_database: bool = True
     identity: Identity = field(init=False)
+    projects: ProjectDirectory = field(init=False)
     access_tokens: AccessTokens = field(init=False)
 
     def __post_init__(self) -> None:
         self.identity = Identity(self.cache)
+        self.projects = ProjectDirectory(self.cache)
         self.access_tokens = AccessTokens(
             self.settings.secret_key,
             lifetime=timedelta(minutes=self.settings.access_token_minutes),

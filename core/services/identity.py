@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import datetime
 
 from core.cache import Cache
-from core.enums import Role, Source
+from core.enums import ProjectStatus, Role, Source
 from core.errors import NotFound
 from core.permissions import Actor
-from core.services import members, organizations
+from core.services import members, organizations, projects
 from core.services.tokens import api_token_digest, authenticate_api_token
+from core.views import ProjectView
 
 DEFAULT_TTL = 60.0
 NO_MEMBERSHIP = "-"
@@ -87,6 +89,73 @@ class Identity:
 
     async def access_token_revoked(self, token_id: str) -> bool:
         return await self._cache.get(f"identity:revoked:{token_id}") is not None
+
+
+class ProjectDirectory:
+    """A project's metadata by id or key, cached per organization with a short TTL.
+
+    Routes that change a project call `forget`; the TTL bounds how long a change made
+    elsewhere (another door) can go unseen. Reads that must be exact (creating a task in
+    an archived project) still go through the services.
+    """
+
+    def __init__(self, cache: Cache, *, ttl: float = DEFAULT_TTL) -> None:
+        self._cache = cache
+        self._ttl = ttl
+
+    async def get(self, actor: Actor, ref: uuid.UUID | str) -> ProjectView:
+        actor.require("project:read")
+        key = _project_key(actor.organization_id, ref)
+        cached = await self._cache.get(key)
+        if cached is not None:
+            return _project_from_json(cached)
+        view = await projects.get_project(actor, ref)
+        value = _project_to_json(view)
+        for alias in (view.id, view.key):
+            await self._cache.set(_project_key(actor.organization_id, alias), value, ttl=self._ttl)
+        return view
+
+    async def forget(self, view: ProjectView) -> None:
+        for alias in (view.id, view.key):
+            await self._cache.delete(_project_key(view.organization_id, alias))
+
+
+def _project_key(organization_id: uuid.UUID, ref: uuid.UUID | str) -> str:
+    text = str(ref).strip()
+    try:
+        text = str(uuid.UUID(text))
+    except ValueError:
+        text = text.upper()
+    return f"identity:project:{organization_id}:{text}"
+
+
+def _project_to_json(view: ProjectView) -> str:
+    return json.dumps(
+        {
+            "id": str(view.id),
+            "organization_id": str(view.organization_id),
+            "key": view.key,
+            "name": view.name,
+            "description": view.description,
+            "status": view.status.value,
+            "created_at": view.created_at.isoformat(),
+            "updated_at": view.updated_at.isoformat(),
+        }
+    )
+
+
+def _project_from_json(raw: str) -> ProjectView:
+    data = json.loads(raw)
+    return ProjectView(
+        id=uuid.UUID(data["id"]),
+        organization_id=uuid.UUID(data["organization_id"]),
+        key=data["key"],
+        name=data["name"],
+        description=data["description"],
+        status=ProjectStatus(data["status"]),
+        created_at=datetime.fromisoformat(data["created_at"]),
+        updated_at=datetime.fromisoformat(data["updated_at"]),
+    )
 
 
 def token_hash(token: str) -> str:

@@ -21,7 +21,7 @@ from core.permissions import Actor
 from core.services import task_fields
 from core.services.mapping import task_view
 from core.services.projects import load_project
-from core.views import Page, TaskView
+from core.views import Page, ProjectView, TaskView
 
 TASK_KEY_PATTERN = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,9})$")
 SORTS = ("created_at", "updated_at", "due_at", "priority")
@@ -30,7 +30,7 @@ MAX_PAGE = 200
 
 @dataclass(frozen=True, kw_only=True)
 class TaskFilter:
-    project: uuid.UUID | str | None = None
+    project: uuid.UUID | str | ProjectView | None = None
     assignee_id: uuid.UUID | None = None
     unassigned: bool = False
     reporter_id: uuid.UUID | None = None
@@ -109,7 +109,11 @@ def _scoped(actor: Actor, ref: uuid.UUID | str) -> QuerySet[Task]:
 
 async def _filtered(actor: Actor, f: TaskFilter) -> QuerySet[Task]:
     query = Task.filter(organization_id=actor.organization_id, is_active=True)
-    if f.project is not None:
+    if isinstance(f.project, ProjectView):
+        if f.project.organization_id != actor.organization_id:
+            raise NotFound(f"No project {f.project.key}")
+        query = query.filter(project_id=f.project.id)
+    elif f.project is not None:
         project = await load_project(actor, f.project)
         query = query.filter(project_id=project.id)
     if f.assignee_id is not None:

@@ -244,3 +244,28 @@ async def test_metrics_count_requests_and_tasks(api, owner):
     assert 'teamflow_tasks_created_total{source="api"} 1.0' in text
     assert 'teamflow_tasks_completed_total{source="api"} 1.0' in text
     assert 'route="/api/v1/tasks",status="201"' in text
+
+
+async def test_project_metadata_is_cached_and_forgotten_on_change(api, owner):
+    from core.services import members, projects
+
+    base = f"/api/v1/organizations/{owner.org}/projects"
+    await api.call("POST", base, token=owner.access, body={"key": "WEB", "name": "Website"})
+    first = await api.call("GET", "/api/v1/projects/WEB", token=owner.access)
+    assert first.data["name"] == "Website"
+
+    import uuid as uuid_module
+
+    actor = await members.actor_for(uuid_module.UUID(owner.user_id), uuid_module.UUID(owner.org))
+    await projects.update_project(actor, ref="WEB", name="Renamed elsewhere")
+    cached = await api.call("GET", f"/api/v1/projects/{first.data['id']}", token=owner.access)
+    assert cached.data["name"] == "Website", "served from the cache within its TTL"
+
+    renamed = await api.call(
+        "PATCH", "/api/v1/projects/WEB", token=owner.access, body={"name": "Web"}
+    )
+    assert renamed.data["name"] == "Web"
+    fresh = await api.call("GET", "/api/v1/projects/web", token=owner.access)
+    assert fresh.data["name"] == "Web", "a change through the API clears the cached entry"
+    listed = await api.call("GET", "/api/v1/projects/WEB/tasks", token=owner.access)
+    assert listed.status == 200 and listed.data == []

@@ -11,13 +11,16 @@ from core.enums import TaskPriority, TaskStatus
 from core.errors import ValidationFailed
 from core.permissions import Actor
 from core.services.task_queries import TaskFilter
+from core.views import ProjectView
 from webhooks.api.inputs import TaskListQuery
 from webhooks.errors import ApiError
 
 ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 
-def task_filter(query: TaskListQuery, actor: Actor, *, project: str | None = None) -> TaskFilter:
+def task_filter(
+    query: TaskListQuery, actor: Actor, *, project: str | ProjectView | None = None
+) -> TaskFilter:
     assignee_id, unassigned = None, False
     if query.assignee == "me":
         assignee_id = actor.user_id

@@ -27,6 +27,7 @@ from webhooks.auth.caller import current_actor
 from webhooks.envelope import Envelope, PageEnvelope, ok
 from webhooks.errors import error_responses
 from webhooks.metrics import current_metrics
+from webhooks.runtime import runtime
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/api/v1")
 
@@ -167,7 +168,7 @@ async def activity(ref: str, query_args: PageQuery) -> dict:
 async def get_project(project_ref: str) -> dict:
     """One project, by id or key."""
     actor = await current_actor()
-    return ok(ProjectOut.of(await projects.get_project(actor, project_ref)))
+    return ok(ProjectOut.of(await runtime().projects.get(actor, project_ref)))
 
 
 @blueprint.patch("/projects/<project_ref>")
@@ -179,6 +180,7 @@ async def update_project(project_ref: str, data: ProjectUpdateIn) -> dict:
     view = await projects.update_project(
         actor, ref=project_ref, name=data.name, description=data.description
     )
+    await runtime().projects.forget(view)
     return ok(ProjectOut.of(view))
 
 
@@ -188,7 +190,9 @@ async def update_project(project_ref: str, data: ProjectUpdateIn) -> dict:
 async def archive_project(project_ref: str) -> dict:
     """Archive: tasks stay readable, no new ones. `DELETE /archive` restores."""
     actor = await current_actor()
-    return ok(ProjectOut.of(await projects.set_archived(actor, ref=project_ref, archived=True)))
+    view = await projects.set_archived(actor, ref=project_ref, archived=True)
+    await runtime().projects.forget(view)
+    return ok(ProjectOut.of(view))
 
 
 @blueprint.delete("/projects/<project_ref>/archive")
@@ -196,7 +200,9 @@ async def archive_project(project_ref: str) -> dict:
 @validate_response(Envelope[ProjectOut], 200)
 async def restore_project(project_ref: str) -> dict:
     actor = await current_actor()
-    return ok(ProjectOut.of(await projects.set_archived(actor, ref=project_ref, archived=False)))
+    view = await projects.set_archived(actor, ref=project_ref, archived=False)
+    await runtime().projects.forget(view)
+    return ok(ProjectOut.of(view))
 
 
 @blueprint.get("/projects/<project_ref>/tasks")
@@ -205,10 +211,10 @@ async def restore_project(project_ref: str) -> dict:
 @validate_response(PageEnvelope[TaskOut], 200)
 async def list_project_tasks(project_ref: str, query_args: TaskListQuery) -> dict:
     actor = await current_actor()
-    project = await projects.get_project(actor, project_ref)
+    project = await runtime().projects.get(actor, project_ref)
     page = await list_tasks(
         actor,
-        task_filter(query_args, actor, project=str(project.id)),
+        task_filter(query_args, actor, project=project),
         sort=query_args.sort,
         limit=query_args.limit,
         cursor=query_args.cursor,
