@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     digest_grace_minutes: int = Field(
         default=15, ge=1, le=1440, alias="TEAMFLOW_DIGEST_GRACE_MINUTES"
     )
+    reminder_lead_hours: int = Field(
+        default=24, ge=1, le=24 * 14, alias="TEAMFLOW_REMINDER_LEAD_HOURS"
+    )
     log_format: str = Field(default="json", pattern="^(json|console)$", alias="LOG_FORMAT")
     slow_request_ms: int = Field(default=500, ge=1, alias="TEAMFLOW_SLOW_REQUEST_MS")
     allow_registration: bool = Field(default=True, alias="TEAMFLOW_ALLOW_REGISTRATION")

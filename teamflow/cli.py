@@ -127,12 +127,13 @@ def scheduler(ctx: click.Context) -> None:
     settings = _settings()
     client_for = _slack_clients(settings)
     grace = timedelta(minutes=settings.digest_grace_minutes)
+    lead = timedelta(hours=settings.reminder_lead_hours)
 
     async def run() -> None:
         await init_db(settings.database_url)
         cache = create_cache(settings.redis_url)
         try:
-            await run_until_stopped(cache, client_for=client_for, grace=grace)
+            await run_until_stopped(cache, client_for=client_for, grace=grace, lead=lead)
         finally:
             await cache.close()
             await close_db()
