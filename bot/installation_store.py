@@ -16,8 +16,9 @@ from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
+from core.crypto import TokenCipher
 from core.services import slack_installations
-from core.services.slack_installations import InstalledBot, TokenCipher
+from core.services.slack_installations import InstalledBot
 
 log = logging.getLogger(__name__)
 

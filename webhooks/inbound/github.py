@@ -16,20 +16,18 @@ from core.services.inbound_actions import (
     AssignIssue,
     CloseIssue,
     CommentOnIssue,
-    Commit,
-    CommitsPushed,
     ExternalRef,
     PullRequestChanged,
     ReopenIssue,
     SetIssueLabels,
     UpsertIssue,
     closing_keys,
-    mentioned_keys,
 )
 from webhooks.inbound.payloads import (
     BadPayload,
     BadSignature,
     body_digest,
+    commits_pushed,
     hmac_sha256,
     items,
     json_object,
@@ -161,17 +159,7 @@ def _pull_request(payload: dict[str, Any]) -> list[Action]:
 
 
 def _push(payload: dict[str, Any]) -> list[Action]:
-    commits = tuple(
-        Commit(
-            sha=text(c.get("id")),
-            url=text(c.get("url")),
-            message=text(c.get("message")),
-            keys=mentioned_keys(text(c.get("message"))),
-        )
-        for c in map(obj, items(payload.get("commits")))
-    )
-    mentioning = tuple(c for c in commits if c.keys)
-    return [CommitsPushed(commits=mentioning, sender=_sender(payload))] if mentioning else []
+    return commits_pushed(payload, sender=_sender(payload))
 
 
 def _ping(payload: dict[str, Any]) -> list[Action]:

@@ -13,18 +13,16 @@ from core.services.inbound_actions import (
     AssignIssue,
     CloseIssue,
     CommentOnIssue,
-    Commit,
-    CommitsPushed,
     ExternalRef,
     PullRequestChanged,
     ReopenIssue,
     UpsertIssue,
     closing_keys,
-    mentioned_keys,
 )
 from webhooks.inbound.payloads import (
     BadSignature,
     body_digest,
+    commits_pushed,
     items,
     obj,
     require_json,
@@ -175,17 +173,7 @@ def _note(payload: dict[str, Any]) -> list[Action]:
 
 
 def _push(payload: dict[str, Any]) -> list[Action]:
-    commits = tuple(
-        Commit(
-            sha=text(c.get("id")),
-            url=text(c.get("url")),
-            message=text(c.get("message")),
-            keys=mentioned_keys(text(c.get("message"))),
-        )
-        for c in map(obj, items(payload.get("commits")))
-    )
-    mentioning = tuple(c for c in commits if c.keys)
-    return [CommitsPushed(commits=mentioning, sender=_sender(payload))] if mentioning else []
+    return commits_pushed(payload, sender=_sender(payload))
 
 
 EVENTS: dict[str, Callable[[dict[str, Any]], list[Action]]] = {

@@ -8,6 +8,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from core.services.inbound_actions import Action, Commit, CommitsPushed, mentioned_keys
+
 
 class BadPayload(ValueError):
     """The body is not what the provider sends (bad JSON, wrong content type): a 400."""
@@ -62,3 +64,19 @@ def obj(value: Any) -> dict[str, Any]:
 
 def items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def commits_pushed(payload: dict[str, Any], *, sender: str | None) -> list[Action]:
+    """GitHub and GitLab push payloads share `commits[]` with id, url and message; only
+    commits whose message mentions a task key become an action."""
+    commits = tuple(
+        Commit(
+            sha=text(c.get("id")),
+            url=text(c.get("url")),
+            message=text(c.get("message")),
+            keys=mentioned_keys(text(c.get("message"))),
+        )
+        for c in map(obj, items(payload.get("commits")))
+    )
+    mentioning = tuple(c for c in commits if c.keys)
+    return [CommitsPushed(commits=mentioning, sender=sender)] if mentioning else []
