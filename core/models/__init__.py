@@ -2,7 +2,8 @@
 
 from core.models.activity import Activity
 from core.models.comment import Comment
-from core.models.digest import DigestSchedule, ScheduledSend
+from core.models.digest import DigestSchedule, PersonalDigest, ReportSchedule, ScheduledSend
+from core.models.magic_link import MagicLink
 from core.models.organization import Membership, Organization, User
 from core.models.project import Project
 from core.models.slack import (
@@ -33,12 +34,15 @@ __all__ = [
     "Comment",
     "DigestSchedule",
     "ExternalIdentity",
+    "MagicLink",
     "Membership",
     "Organization",
     "OutboundDelivery",
     "OutboundWebhook",
+    "PersonalDigest",
     "Project",
     "RefreshToken",
+    "ReportSchedule",
     "ScheduledSend",
     "SlackChannel",
     "SlackInstallation",
