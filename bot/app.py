@@ -7,12 +7,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.install import oauth_settings
 from bot.installation_store import TeamFlowInstallationStore
-from bot.listeners import actions, commands, events, home, lifecycle, shortcuts, views
+from bot.listeners import actions, commands, events, home, lifecycle, morning, shortcuts, views
 from bot.listeners.common import NOT_INSTALLED, Door
 from bot.notifier import ClientFor, HomeRefresher
 from core.config import Settings
 
-LISTENERS = (commands, actions, views, shortcuts, lifecycle, home)
+LISTENERS = (commands, actions, morning, views, shortcuts, lifecycle, home)
 
 
 def slack_client(settings: Settings, *, token: str | None = None) -> AsyncWebClient:
@@ -39,11 +39,21 @@ def build_bolt_app(settings: Settings, *, client: AsyncWebClient | None = None) 
         # What Bolt answers a workspace without an installation, before any listener runs.
         user_facing_authorize_error_message=NOT_INSTALLED if multi else None,
     )
-    door = Door(command=settings.slack_command, single_workspace=not multi)
+    door = door_for(settings)
     for module in LISTENERS:
         module.register(app, door)
     events.register(app, door, ticket_emoji=settings.ticket_emoji)
     return app
+
+
+def door_for(settings: Settings) -> Door:
+    """What every listener needs to know about this deployment."""
+    return Door(
+        command=settings.slack_command,
+        single_workspace=not settings.slack_multi_workspace,
+        morning_default_on=settings.morning_default_on,
+        base_url=settings.base_url,
+    )
 
 
 def clients_for_teams(settings: Settings, bolt: AsyncApp) -> ClientFor:
@@ -73,7 +83,7 @@ def workspace_clients(settings: Settings, *, client: AsyncWebClient | None = Non
 
 def home_refresher(settings: Settings, clients: ClientFor) -> HomeRefresher:
     """Republish someone's App Home after a change to their tasks made anywhere."""
-    door = Door(command=settings.slack_command, single_workspace=not settings.slack_multi_workspace)
+    door = door_for(settings)
 
     async def refresh(team_id: str, slack_user_id: str) -> None:
         client = await clients(team_id)

@@ -22,8 +22,11 @@ from core.errors import DomainError
 from core.services import (
     comments,
     digests,
+    magic_links,
+    morning,
     organizations,
     projects,
+    reports,
     slack_channels,
     slack_links,
     tasks,
@@ -267,7 +270,8 @@ async def digest(ctx: SlackContext, text: str) -> Reply:
         return Reply(text=blocks.digest_text(found), blocks=blocks.digest_blocks(found))
     if word not in digests.DAYS or len(words) < 2:
         raise UsageError(DIGEST_USAGE)
-    extra = words[2:]
+    extra = [w for w in words[2:] if w.lower() not in ALWAYS_WORDS]
+    always = len(extra) < len(words[2:])
     project = next((_project_word(w) for w in extra if w.startswith(("#", "<#"))), None)
     zone = next((w for w in extra if not w.startswith(("#", "<#"))), None)
     made = await digests.set_schedule(
@@ -278,15 +282,148 @@ async def digest(ctx: SlackContext, text: str) -> Reply:
         time_of_day=words[1],
         timezone=zone,
         project=project,
+        include_empty=always,
     )
     scope = f" for *{made.project_key}*" if made.project_key else ""
     when = "every day" if made.days == "daily" else "on weekdays"
+    empty = ", even when there is nothing to report" if made.include_empty else ""
     return Reply.info(
-        f"This channel gets a digest{scope} {when} at {made.time_of_day} ({made.timezone})"
+        f"This channel gets a digest{scope} {when} at {made.time_of_day} ({made.timezone}){empty}"
     )
 
 
-DIGEST_USAGE = "Use `/task digest daily 09:00` (or `weekdays 09:00`, `off`, `preview`) in a channel"
+ALWAYS_WORDS = {"always", "+empty"}
+DIGEST_USAGE = (
+    "Use `/task digest daily 09:00 [Europe/Berlin] [#WEB] [always]` (or `weekdays 09:00`, "
+    "`off`, `preview`) in a channel; `always` posts even an empty digest"
+)
+
+
+async def morning_command(ctx: SlackContext, text: str) -> Reply:
+    """`/task morning [on [08:30] [daily|weekdays] | off | preview]`: my own morning DM."""
+    words = [w.lower() for w in text.split()]
+    word = words[0] if words else ""
+    if word == "preview":
+        found = await morning.morning_of(
+            organization_id=ctx.actor.organization_id,
+            user_id=ctx.actor.user_id,
+            timezone=ctx.timezone,
+            now=ctx.now,
+        )
+        return Reply(text=blocks.morning_text(found), blocks=blocks.morning_blocks(found))
+    if word in ("on", "off"):
+        rest = words[1:]
+        days = next((w for w in rest if w in digests.DAYS), None)
+        at = next((w for w in rest if w not in digests.DAYS), None)
+        await morning.set_morning(ctx.actor, enabled=word == "on", time_of_day=at, days=days)
+    elif word:
+        raise UsageError(MORNING_USAGE)
+    setting = await morning.morning_setting(ctx.actor, default_on=ctx.morning_default_on)
+    return Reply.info(_describe_morning(setting))
+
+
+def _describe_morning(setting: morning.MorningSetting) -> str:
+    if not setting.enabled:
+        return "You get no morning message. Turn it on with `/task morning on 09:00`"
+    when = "every day" if setting.days == "daily" else "on weekdays"
+    return (
+        f"You get a morning message {when} at {setting.time_of_day} ({setting.timezone}): "
+        "your overdue tasks, what is due today and this week. Stop it with `/task morning off`"
+    )
+
+
+async def report(ctx: SlackContext, text: str) -> Reply:
+    """`/task report weekly [monday] [09:00] [zone] [#WEB] [@person]`, `off [@person]`,
+    `preview`: the weekly manager report, to this channel or to a person."""
+    words = text.split()
+    word = words[0].lower() if words else ""
+    people = [w for w in words[1:] if parse_mention_token(w) and w.startswith(("<@", "@"))]
+    rest = [w for w in words[1:] if w not in people]
+    target = await _report_target(ctx, people[0] if people else None)
+    if word == "preview":
+        found = await reports.report_for(ctx.team_id, target) or await reports.unscheduled_report(
+            ctx.team_id, target
+        )
+        return await report_preview(ctx, found)
+    if word == "off":
+        gone = await reports.turn_off_report(ctx.actor, team_id=ctx.team_id, target=target)
+        return Reply.info("No more weekly reports there" if gone else "No weekly report went there")
+    if word != "weekly":
+        raise UsageError(REPORT_USAGE)
+    day = next((w.lower() for w in rest if w.lower() in digests.WEEKDAYS), reports.DEFAULT_DAY)
+    at = next((w for w in rest if ":" in w), reports.DEFAULT_TIME)
+    project = next((_project_word(w) for w in rest if w.startswith(("#", "<#"))), None)
+    zone = next((w for w in rest if "/" in w or w.upper() == "UTC"), None)
+    made = await reports.set_report(
+        ctx.actor,
+        team_id=ctx.team_id,
+        target=target,
+        weekday=day,
+        time_of_day=at,
+        timezone=zone,
+        project=project,
+    )
+    where = f"<@{made.target}>" if made.to_person else "This channel"
+    scope = f" for *{made.project_key}*" if made.project_key else ""
+    return Reply.info(
+        f"{where} gets the weekly report{scope} every {made.weekday.capitalize()} "
+        f"at {made.time_of_day} ({made.timezone})"
+    )
+
+
+async def _report_target(ctx: SlackContext, person: str | None) -> str:
+    if person is None:
+        if not ctx.channel_id:
+            raise UsageError(REPORT_USAGE)
+        return ctx.channel_id
+    mention = parse_mention_token(person)
+    assert mention is not None
+    if mention.name == "me":
+        return ctx.slack_user_id
+    if mention.slack_user_id:
+        return mention.slack_user_id
+    user_id = await resolve_mention(ctx, mention)
+    slack_id = (await slack_links.slack_ids(ctx.team_id, {user_id})).get(user_id)
+    if slack_id is None:
+        raise UsageError(f"{person} has no Slack account in this workspace")
+    return slack_id
+
+
+async def report_preview(ctx: SlackContext, found: reports.ReportView) -> Reply:
+    """The report as it would be posted now, with its numbers as text bars."""
+    from dashboards.analytics import weekly_report
+
+    from dashboards.slack import report_text, weekly_report_blocks
+
+    made = await weekly_report(
+        ctx.actor,
+        now=ctx.now,
+        timezone=found.timezone,
+        project_id=found.project_id,
+        project_key=found.project_key,
+    )
+    return Reply(text=report_text(made), blocks=weekly_report_blocks(made, with_text_bars=True))
+
+
+REPORT_USAGE = (
+    "Use `/task report weekly [monday] [09:00] [Europe/Berlin] [#WEB] [@person]`, "
+    "`/task report off [@person]` or `/task report preview`"
+)
+MORNING_USAGE = "Use `/task morning on [08:30] [daily|weekdays]`, `off` or `preview`"
+
+
+async def dashboard(ctx: SlackContext, text: str) -> Reply:
+    """`/task dashboard`: a sign-in link for the web dashboard, for the caller alone,
+    good once and for a few minutes (Slack shows it only to them)."""
+    if not ctx.base_url:
+        raise UsageError("The web dashboard's address is not set (TEAMFLOW_BASE_URL)")
+    token = await magic_links.issue_magic_link(ctx.actor, now=ctx.now)
+    url = f"{ctx.base_url.rstrip('/')}/login/magic/{token}"
+    minutes = int(magic_links.LIFETIME.total_seconds() // 60)
+    return Reply(
+        text=f"Your sign-in link for the TeamFlow dashboard: {url}",
+        blocks=blocks.dashboard_link_blocks(url, minutes=minutes),
+    )
 
 
 async def help_command(ctx: SlackContext, text: str) -> Reply:
@@ -309,6 +446,9 @@ COMMANDS: dict[str, Handler] = {
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
     "digest": digest,
+    "morning": morning_command,
+    "report": report,
+    "dashboard": dashboard,
     "help": help_command,
 }
 

@@ -32,6 +32,10 @@ class SlackContext:
     timezone: str
     now: datetime
     client: AsyncWebClient | None
+    # How this deployment runs: the organization default for morning DMs, and where the
+    # web dashboard lives (None: no link is offered).
+    morning_default_on: bool = False
+    base_url: str | None = None
 
 
 async def resolve(
@@ -42,6 +46,8 @@ async def resolve(
     client: AsyncWebClient | None,
     create_workspace: bool,
     team_name: str = "",
+    morning_default_on: bool = False,
+    base_url: str | None = None,
 ) -> SlackContext:
     """Link the caller on first contact (asking Slack's users.info once), then reuse the link."""
     actor = await slack_links.linked_actor(team_id, slack_user_id)
@@ -64,6 +70,8 @@ async def resolve(
         timezone=user.timezone,
         now=utcnow(),
         client=client,
+        morning_default_on=morning_default_on,
+        base_url=base_url,
     )
 
 

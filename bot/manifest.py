@@ -13,6 +13,7 @@ BOT_SCOPES = [
     "chat:write",
     "chat:write.public",
     "commands",
+    "files:write",  # the weekly report's chart image
     "groups:history",
     "im:write",
     "links:read",  # link_shared for task URLs

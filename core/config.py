@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     reminder_lead_hours: int = Field(
         default=24, ge=1, le=24 * 14, alias="TEAMFLOW_REMINDER_LEAD_HOURS"
     )
+    morning_default_on: bool = Field(default=False, alias="TEAMFLOW_MORNING_DM_DEFAULT_ON")
+    stale_days: int = Field(default=3, ge=1, le=90, alias="TEAMFLOW_STALE_DAYS")
+    report_charts: str = Field(
+        default="image", pattern="^(image|text)$", alias="TEAMFLOW_REPORT_CHARTS"
+    )
+    run_scheduler: str = Field(
+        default="auto", pattern="^(auto|yes|no)$", alias="TEAMFLOW_RUN_SCHEDULER"
+    )
     log_format: str = Field(default="json", pattern="^(json|console)$", alias="LOG_FORMAT")
     slow_request_ms: int = Field(default=500, ge=1, alias="TEAMFLOW_SLOW_REQUEST_MS")
     allow_registration: bool = Field(default=True, alias="TEAMFLOW_ALLOW_REGISTRATION")
@@ -71,6 +79,9 @@ class Settings(BaseSettings):
     )
     notify_interval_seconds: float = Field(
         default=2.0, gt=0, le=60, alias="TEAMFLOW_NOTIFY_INTERVAL_SECONDS"
+    )
+    live_interval_seconds: float = Field(
+        default=0.25, gt=0, le=10, alias="TEAMFLOW_LIVE_INTERVAL_SECONDS"
     )
     outbound_interval_seconds: float = Field(
         default=2.0, gt=0, le=60, alias="TEAMFLOW_OUTBOUND_INTERVAL_SECONDS"
@@ -173,6 +184,18 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return not self.database_url.startswith("sqlite")
+
+    @property
+    def scheduler_in_web(self) -> bool:
+        """Whether `teamflow serve` runs the scheduler's jobs itself: asked for, or by
+        default on the embedded setup (SQLite), where there is no separate process."""
+        if self.run_scheduler == "auto":
+            return not self.uses_postgres
+        return self.run_scheduler == "yes"
+
+    @property
+    def dashboard_url(self) -> str:
+        return self.base_url.rstrip("/") + "/dashboard"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -27,6 +27,7 @@ async def run_digests(
     limit_concurrency: int = 4,
     grace: timedelta = digests.DEFAULT_GRACE,
     dashboard_url: str | None = None,
+    stale_days: int = digests.STALE_DAYS,
 ) -> int:
     """Send every digest due at `now`; returns how many were posted. One channel's
     failure is recorded on its ScheduledSend and never stops the others."""
@@ -36,7 +37,11 @@ async def run_digests(
     async def one(claim: digests.Claim) -> bool:
         async with gate:
             return await send_claimed(
-                claim, now=now, client_for=client_for, dashboard_url=dashboard_url
+                claim,
+                now=now,
+                client_for=client_for,
+                dashboard_url=dashboard_url,
+                stale_days=stale_days,
             )
 
     results = await asyncio.gather(*(one(claim) for claim in claims))
@@ -52,11 +57,12 @@ async def send_claimed(
     client_for: ClientFor,
     dashboard_url: str | None = None,
     force: bool = False,
+    stale_days: int = digests.STALE_DAYS,
 ) -> bool:
     """Post one claimed digest and record the outcome; an empty digest is recorded skipped."""
     schedule = claim.schedule
     try:
-        digest = await digests.digest_of(schedule, now=now)
+        digest = await digests.digest_of(schedule, now=now, stale_days=stale_days)
         if digest.is_empty and not (schedule.include_empty or force):
             await digests.mark_skipped(claim)
             return False

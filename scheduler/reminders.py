@@ -94,14 +94,14 @@ async def send_claimed(
         category = slack_errors.classify(exc)
         error = f"{category.value}: {exc.response.get('error')}"
         log.warning("%s not sent (%s)", target, error)
-        await digests.mark_failed(claim, error)  # type: ignore[arg-type]
+        await digests.mark_failed(claim, error)
         return False
     except Exception as exc:  # one reminder's surprise must not stop the others
         log.exception("%s failed", target)
-        await digests.mark_failed(claim, f"{type(exc).__name__}: {exc}")  # type: ignore[arg-type]
+        await digests.mark_failed(claim, f"{type(exc).__name__}: {exc}")
         return False
     if not delivered:
-        await digests.mark_skipped(claim)  # type: ignore[arg-type]  # no Slack account to DM
+        await digests.mark_skipped(claim)  # no Slack account to DM
         return False
-    await digests.mark_sent(claim, now=now)  # type: ignore[arg-type]
+    await digests.mark_sent(claim, now=now)
     return True

@@ -13,8 +13,9 @@ from bot.blocks.help import help_blocks
 from bot.blocks.home import HomeSections, TeamSummary, home_view
 from bot.blocks.lists import task_list
 from bot.blocks.modals import TaskFormInitial, comment_modal, create_modal, edit_modal
+from bot.blocks.morning import morning_blocks, morning_text
 from bot.blocks.mrkdwn import escape
-from bot.blocks.notices import error_notice, notice
+from bot.blocks.notices import dashboard_link_blocks, error_notice, notice
 from bot.blocks.plaintext import blocks_to_text
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "card_fallback_text",
     "comment_modal",
     "create_modal",
+    "dashboard_link_blocks",
     "digest_blocks",
     "digest_text",
     "edit_modal",
@@ -34,6 +36,8 @@ __all__ = [
     "field_errors",
     "help_blocks",
     "home_view",
+    "morning_blocks",
+    "morning_text",
     "notice",
     "read_comment_form",
     "read_task_form",

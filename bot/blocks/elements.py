@@ -65,7 +65,12 @@ def actions(elements: list[dict[str, Any]], *, block_id: str | None = None) -> B
 
 
 def button(
-    text: str, *, action_id: str, value: str | None = None, style: str | None = None
+    text: str,
+    *,
+    action_id: str,
+    value: str | None = None,
+    style: str | None = None,
+    url: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
@@ -76,11 +81,18 @@ def button(
         element["value"] = value[: limits.VALUE]
     if style is not None:
         element["style"] = style
+    if url is not None:
+        element["url"] = url[: limits.URL]
     return element
 
 
 def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text, limits.OPTION_TEXT), "value": value[: limits.OPTION_VALUE]}
+
+
+def overflow(*, action_id: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """A "⋯" menu of 2 to 5 options (Slack's bounds for an overflow)."""
+    return {"type": "overflow", "action_id": action_id[: limits.ID], "options": options[:5]}
 
 
 def static_select(

@@ -13,7 +13,14 @@ TASK_DUE = "task_due"
 TASK_EDIT = "task_edit"
 TASK_COMMENT = "task_comment"
 
-# Buttons elsewhere.
+# The morning DM: a "⋯" menu per task, and a button to stop the DM.
+MORNING_TASK = "morning_task"
+MORNING_OFF = "morning_off"
+MORNING_DONE, MORNING_TOMORROW, MORNING_NEXT_WEEK = "done", "tomorrow", "next_week"
+
+# Buttons elsewhere. A link button (DASHBOARD_LINK) opens its URL; Slack still sends the
+# click, which is only acknowledged.
+DASHBOARD_LINK = "dashboard_link"
 TASK_LIST_MORE = "task_list_more"
 TASK_NEW = "task_new"
 

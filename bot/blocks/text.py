@@ -169,5 +169,18 @@ HELP_COMMANDS = (
         "A digest in this channel: done, new, overdue, due soon and stuck tasks.",
         "digest weekdays 09:00",
     ),
+    (
+        "morning on [HH:MM] [daily|weekdays] | off | preview",
+        "Your own morning DM: overdue, due today and due this week, with quick actions.",
+        "morning on 08:30",
+    ),
+    (
+        "report weekly [day] [HH:MM] [zone] [#KEY] [@person] | off | preview",
+        "The weekly manager report here (or to a person): throughput, cycle time, workload.",
+        "report weekly monday 09:00",
+    ),
+    ("dashboard", "A sign-in link to the web dashboard, for you alone.", "dashboard"),
     ("help", "Show this help.", "help"),
 )
+
+DASHBOARD_BUTTON = "Open the dashboard"

@@ -68,7 +68,7 @@ def register(app: AsyncApp, door: Door) -> None:
     @app.action(ids.TASK_EDIT)
     async def on_edit(ack: Any, body: dict, client: AsyncWebClient, respond: Any) -> None:
         await ack()
-        ctx = await _context(door, body, respond, client)
+        ctx = await resolve_actor(door, body, respond, client)
         if ctx is None:
             return
         try:
@@ -92,7 +92,7 @@ def register(app: AsyncApp, door: Door) -> None:
     @app.action(ids.TASK_COMMENT)
     async def on_comment(ack: Any, body: dict, client: AsyncWebClient, respond: Any) -> None:
         await ack()
-        ctx = await _context(door, body, respond, client)
+        ctx = await resolve_actor(door, body, respond, client)
         if ctx is None:
             return
         task = await get_task(ctx.actor, _task_id(body))
@@ -102,7 +102,7 @@ def register(app: AsyncApp, door: Door) -> None:
     @app.action(ids.TASK_LIST_MORE)
     async def on_more(ack: Any, body: dict, respond: Any, client: AsyncWebClient) -> None:
         await ack()
-        ctx = await _context(door, body, respond, client)
+        ctx = await resolve_actor(door, body, respond, client)
         if ctx is None:
             return
         state = json.loads(body["actions"][0].get("value") or "{}")
@@ -115,7 +115,7 @@ def register(app: AsyncApp, door: Door) -> None:
     @app.action(ids.TASK_NEW)
     async def on_new(ack: Any, body: dict, client: AsyncWebClient, respond: Any) -> None:
         await ack()
-        ctx = await _context(door, body, respond, client)
+        ctx = await resolve_actor(door, body, respond, client)
         if ctx is not None:
             await open_create_modal(client, ctx, trigger_id=body["trigger_id"])
 
@@ -123,7 +123,7 @@ def register(app: AsyncApp, door: Door) -> None:
 def _card_listener(door: Door, act: CardAction) -> Callable[..., Awaitable[None]]:
     async def listener(ack: Any, body: dict, respond: Any, client: AsyncWebClient) -> None:
         await ack()
-        ctx = await _context(door, body, respond, client)
+        ctx = await resolve_actor(door, body, respond, client)
         if ctx is None:
             return
         action = body["actions"][0]
@@ -149,7 +149,7 @@ def _card_listener(door: Door, act: CardAction) -> Callable[..., Awaitable[None]
     return listener
 
 
-async def _context(
+async def resolve_actor(
     door: Door, body: dict, respond: Any, client: AsyncWebClient
 ) -> SlackContext | None:
     team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")

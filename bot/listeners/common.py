@@ -19,9 +19,18 @@ NOT_INSTALLED = "TeamFlow is not installed in this workspace yet. Ask an admin t
 class Door:
     """Settings a listener needs from the composition root."""
 
-    def __init__(self, *, command: str, single_workspace: bool) -> None:
+    def __init__(
+        self,
+        *,
+        command: str,
+        single_workspace: bool,
+        morning_default_on: bool = False,
+        base_url: str | None = None,
+    ) -> None:
         self.command = command
         self.single_workspace = single_workspace
+        self.morning_default_on = morning_default_on
+        self.base_url = base_url
 
     async def context(
         self,
@@ -38,6 +47,8 @@ class Door:
             channel_id=channel_id,
             client=client,
             create_workspace=self.single_workspace,
+            morning_default_on=self.morning_default_on,
+            base_url=self.base_url,
             team_name=(body.get("team") or {}).get("domain", "")
             if isinstance(body.get("team"), dict)
             else body.get("team_domain", ""),

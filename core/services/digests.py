@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.exceptions import IntegrityError
@@ -18,12 +19,13 @@ from tortoise.exceptions import IntegrityError
 from core.errors import NotFound, ValidationFailed
 from core.models import DigestSchedule, Organization, ScheduledSend
 from core.permissions import Actor
-from core.services.digest_content import Digest, build_digest
+from core.services.digest_content import STALE_DAYS, Digest, build_digest
 from core.services.projects import load_project
 from core.services.slack_links import organization_for_team
 
 KIND = "channel_digest"
 DAYS = ("weekdays", "daily")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_GRACE = timedelta(minutes=15)
 LEASE = timedelta(minutes=2)  # a pending claim older than this crashed before confirming
 MAX_ATTEMPTS = 3
@@ -134,8 +136,9 @@ def check_timezone(name: str) -> None:
 
 
 def fire_time(*, days: str, time_of_day: str, timezone: str, now: datetime) -> datetime:
-    """The most recent scheduled moment at or before `now`, in UTC. Built on the local
-    date, so 09:00 stays 09:00 local on both sides of a DST change."""
+    """The most recent scheduled moment at or before `now`, in UTC: `days` is daily,
+    weekdays or one weekday's name. Built on the local date, so 09:00 stays 09:00 local
+    on both sides of a DST change."""
     zone = ZoneInfo(timezone)
     at = parse_time(time_of_day)
     today = now.astimezone(zone).date()
@@ -143,10 +146,12 @@ def fire_time(*, days: str, time_of_day: str, timezone: str, now: datetime) -> d
         day = today - timedelta(days=back)
         if days == "weekdays" and day.weekday() >= 5:
             continue
+        if days in WEEKDAYS and day.weekday() != WEEKDAYS.index(days):
+            continue
         moment = datetime.combine(day, at, tzinfo=zone)
         if moment <= now:
             return moment.astimezone(UTC)
-    raise AssertionError("unreachable: a week always has a weekday")
+    raise AssertionError("unreachable: every day of the week comes round within 8 days")
 
 
 def period_of(moment: datetime, timezone: str) -> str:
@@ -185,16 +190,23 @@ async def claim_manual(team_id: str, channel_id: str, *, now: datetime) -> Claim
     return Claim(row.id, schedule, period, now, 1)
 
 
-async def mark_sent(claim: Claim, *, now: datetime) -> None:
+class Claimed(Protocol):
+    """Any claimed send (a digest, a reminder, a morning DM, a report): its row's id."""
+
+    @property
+    def send_id(self) -> uuid.UUID: ...
+
+
+async def mark_sent(claim: Claimed, *, now: datetime) -> None:
     await ScheduledSend.filter(id=claim.send_id).update(status=SENT, sent_at=now, error="")
 
 
-async def mark_skipped(claim: Claim) -> None:
-    """Nothing to say and the channel did not ask for empty digests."""
+async def mark_skipped(claim: Claimed) -> None:
+    """Nothing to say (and empty messages were not asked for), or nobody to send to."""
     await ScheduledSend.filter(id=claim.send_id).update(status=SKIPPED, error="")
 
 
-async def mark_failed(claim: Claim, error: str) -> None:
+async def mark_failed(claim: Claimed, error: str) -> None:
     """Retried on a later tick (within grace) until MAX_ATTEMPTS; the error stays recorded."""
     await ScheduledSend.filter(id=claim.send_id).update(status=FAILED, error=error[:500])
 
@@ -216,8 +228,11 @@ async def recent_sends(*, limit: int = 20) -> list[SendView]:
     ]
 
 
-async def digest_of(schedule: ScheduleView, *, now: datetime) -> Digest:
-    """What the channel's digest says now: changes since its last digest, else a day."""
+async def digest_of(
+    schedule: ScheduleView, *, now: datetime, stale_days: int = STALE_DAYS
+) -> Digest:
+    """What the channel's digest says now: changes since its last digest, else a day;
+    "stale" is in progress with no change for `stale_days`."""
     since = await last_sent_at(schedule.target) or now - timedelta(days=1)
     return await build_digest(
         organization_id=schedule.organization_id,
@@ -226,6 +241,7 @@ async def digest_of(schedule: ScheduleView, *, now: datetime) -> Digest:
         timezone=schedule.timezone,
         since=min(since, now),
         now=now,
+        stale_days=stale_days,
     )
 
 
@@ -237,13 +253,34 @@ async def preview(team_id: str, channel_id: str, *, now: datetime) -> Digest:
 async def _claim(
     schedule: ScheduleView, period: str, at: datetime, now: datetime, grace: timedelta
 ) -> Claim | None:
+    won = await claim_send(
+        kind=KIND, target=schedule.target, period=period, at=at, now=now, grace=grace
+    )
+    return Claim(won.send_id, schedule, period, at, won.attempt) if won else None
+
+
+@dataclass(frozen=True)
+class Won:
+    send_id: uuid.UUID
+    attempt: int
+
+
+async def claim_send(
+    *, kind: str, target: str, period: str, at: datetime, now: datetime, grace: timedelta
+) -> Won | None:
+    """Claim one scheduled send (kind, target, period) due at `at`, for this process.
+
+    The first claim inserts the unique row (another process inserting it first wins);
+    a later tick may retry a failed or abandoned claim with a compare-and-set on its
+    attempt count. A send whose time passed more than `grace` ago is recorded missed.
+    """
     late = now - at > grace
-    existing = await ScheduledSend.get_or_none(kind=KIND, target=schedule.target, period=period)
+    existing = await ScheduledSend.get_or_none(kind=kind, target=target, period=period)
     if existing is None:
         try:
             row = await ScheduledSend.create(
-                kind=KIND,
-                target=schedule.target,
+                kind=kind,
+                target=target,
                 period=period,
                 scheduled_for=at,
                 status=MISSED if late else PENDING,
@@ -252,13 +289,13 @@ async def _claim(
             )
         except IntegrityError:
             return None  # another scheduler claimed it first
-        return None if late else Claim(row.id, schedule, period, at, 1)
+        return None if late else Won(row.id, 1)
     if late or not _retryable(existing, now):
         return None
     won = await ScheduledSend.filter(
         id=existing.id, status=existing.status, attempts=existing.attempts
     ).update(status=PENDING, attempts=existing.attempts + 1, claimed_at=now)
-    return Claim(existing.id, schedule, period, at, existing.attempts + 1) if won else None
+    return Won(existing.id, existing.attempts + 1) if won else None
 
 
 def _retryable(row: ScheduledSend, now: datetime) -> bool:

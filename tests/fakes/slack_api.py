@@ -71,6 +71,7 @@ class FakeSlack:
         self.directory = SlackDirectory(bot)
         self.latency = 0.0
         self.socket_url: str | None = None
+        self.uploads: dict[str, bytes] = {}  # file id -> bytes received by files_upload_v2
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
         self._answers: dict[str, Answer | Callable[[Call], Answer]] = {}
@@ -81,6 +82,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -221,6 +223,13 @@ class FakeSlack:
         call = self._record(f"response_url:{name}", await _read_params(request), None)
         return await self._reply(call)
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step two of files_upload_v2: the file's bytes, to the URL step one gave out."""
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = await request.read()
+        self._record(f"upload:{file_id}", {"length": len(self.uploads[file_id])}, None)
+        return web.Response(text=f"OK - {len(self.uploads[file_id])}")
+
     def _record(self, method: str, params: dict[str, Any], token: str | None) -> Call:
         call = Call(method=method, params=params, token=token, at=time.monotonic())
         self._calls.append(call)
@@ -247,6 +256,18 @@ class FakeSlack:
         if call.method in self._answers:
             answer = self._answers[call.method]
             return answer(call) if callable(answer) else answer
+        if call.method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.uploads) + len(self._calls):08d}"
+            self.uploads.setdefault(file_id, b"")
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"{self._root()}/upload/{file_id}",
+            }
+        if call.method == "files.completeUploadExternal":
+            files = call.params.get("files")
+            listed = json.loads(files) if isinstance(files, str) else files or []
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
         if call.method == "apps.connections.open":
             if self.socket_url is None:
                 return {"ok": False, "error": "fake_socket_url_not_set"}

@@ -493,6 +493,9 @@ COMMAND_WORDS = [
     "subscribe #KEY",
     "unsubscribe #KEY",
     "digest daily|weekdays HH:MM",
+    "morning on",
+    "report weekly",
+    "dashboard",
     "help",
 ]
 
