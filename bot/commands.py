@@ -33,6 +33,8 @@ from core.services import (
 )
 from core.services.task_queries import TaskFilter, get_task, list_tasks
 from core.views import TaskView
+from dashboards.analytics import weekly_report
+from dashboards.slack import report_text, weekly_report_blocks
 
 Handler = Callable[[SlackContext, str], Awaitable[Reply]]
 PAGE_SIZE = 20
@@ -391,10 +393,6 @@ async def _report_target(ctx: SlackContext, person: str | None) -> str:
 
 async def report_preview(ctx: SlackContext, found: reports.ReportView) -> Reply:
     """The report as it would be posted now, with its numbers as text bars."""
-    from dashboards.analytics import weekly_report
-
-    from dashboards.slack import report_text, weekly_report_blocks
-
     made = await weekly_report(
         ctx.actor,
         now=ctx.now,

@@ -92,7 +92,7 @@ def serve(host: str | None, port: int | None, workers: int | None, graceful_time
     settings = _settings()
     count = workers or settings.web_concurrency
     config = Config()
-    config.application_path = "webhooks.app:create_app()"
+    config.application_path = "teamflow.asgi:create_app()"
     config.bind = [f"{host or settings.host}:{port or settings.port}"]
     config.workers = count
     config.worker_class = "uvloop"
@@ -107,6 +107,8 @@ def serve(host: str | None, port: int | None, workers: int | None, graceful_time
     click.echo(
         f"TeamFlow on http://{config.bind[0]} with {count} worker(s) ({_describe_db(settings)})"
     )
+    if settings.scheduler_in_web:
+        click.echo("The scheduler runs in this process (TEAMFLOW_RUN_SCHEDULER).")
     sys.exit(run(config))
 
 
@@ -118,22 +120,19 @@ def serve(host: str | None, port: int | None, workers: int | None, graceful_time
 def scheduler(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from datetime import timedelta
-
     from core.cache import create_cache
     from core.db import close_db, init_db
-    from scheduler.runner import run_until_stopped
+    from scheduler.runner import Jobs, run_until_stopped
 
     settings = _settings()
     client_for = _slack_clients(settings)
-    grace = timedelta(minutes=settings.digest_grace_minutes)
-    lead = timedelta(hours=settings.reminder_lead_hours)
+    jobs = Jobs.from_settings(settings, client_for) if client_for else None
 
     async def run() -> None:
         await init_db(settings.database_url)
         cache = create_cache(settings.redis_url)
         try:
-            await run_until_stopped(cache, client_for=client_for, grace=grace, lead=lead)
+            await run_until_stopped(cache, jobs)
         finally:
             await cache.close()
             await close_db()

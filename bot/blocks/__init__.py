@@ -10,7 +10,7 @@ from bot.blocks.cards import card_fallback_text, task_card
 from bot.blocks.digest import digest_blocks, digest_text
 from bot.blocks.forms import TaskForm, field_errors, read_comment_form, read_task_form
 from bot.blocks.help import help_blocks
-from bot.blocks.home import HomeSections, TeamSummary, home_view
+from bot.blocks.home import HomeSections, home_view
 from bot.blocks.lists import task_list
 from bot.blocks.modals import TaskFormInitial, comment_modal, create_modal, edit_modal
 from bot.blocks.morning import morning_blocks, morning_text
@@ -22,7 +22,6 @@ __all__ = [
     "HomeSections",
     "TaskForm",
     "TaskFormInitial",
-    "TeamSummary",
     "blocks_to_text",
     "card_fallback_text",
     "comment_modal",

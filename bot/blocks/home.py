@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.blocks import elements as el
-from bot.blocks import ids, text
+from bot.blocks import ids, limits, text
 from bot.blocks.dates import format_when
-from bot.blocks.fragments import NAME_MAX, priority_text
+from bot.blocks.fragments import priority_text
 from bot.blocks.mrkdwn import bold, escape, escape_fit, mention
 from core.views import TaskView
 
 GROUPS = ("overdue", "today", "upcoming", "no_date")
 ROW_TITLE_MAX = 150
 # A view holds 100 blocks. Fixed: title, greeting, buttons, "My tasks" (4); per group a
-# title and an "and N more" line (8); the team summary (4). That leaves 84 for rows.
+# title and an "and N more" line (8); the team summary (at most 5). 83 are left for rows.
 ROWS_PER_GROUP = 20
 
 
@@ -31,15 +31,6 @@ class HomeSections:
     more: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class TeamSummary:
-    open: int
-    overdue: int
-    completed_7d: int
-    created_7d: int
-    workload: list[tuple[str, int]]
-
-
 def home_view(
     *,
     sections: HomeSections,
@@ -47,10 +38,11 @@ def home_view(
     timezone: str,
     viewer_user_id: uuid.UUID,
     slack_ids: dict[uuid.UUID, str],
-    team_summary: TeamSummary | None,
+    team_blocks: list[dict] | None = None,
     command: str = "/task",
 ) -> dict:
-    """A `home` view for `views.publish`; always within 100 blocks and Slack's text limits."""
+    """A `home` view for `views.publish`; always within 100 blocks and Slack's text limits.
+    `team_blocks` (the team summary, rendered by dashboards.slack) close the view."""
     blocks = [el.header(text.HOME_TITLE)]
     if viewer_user_id in slack_ids:
         blocks.append(el.context(text.HOME_GREETING.format(who=mention(slack_ids[viewer_user_id]))))
@@ -62,8 +54,8 @@ def home_view(
         blocks += _group(group, tasks, beyond, now=now, timezone=timezone, command=command)
     if not any(tasks for _, tasks in grouped):
         blocks.append(el.section(text.HOME_EMPTY))
-    if team_summary is not None:
-        blocks += _team(team_summary)
+    team = team_blocks or []
+    blocks = blocks[: limits.BLOCKS_PER_VIEW - len(team)] + team
     return {"type": "home", "blocks": blocks}
 
 
@@ -97,23 +89,3 @@ def _row(task: TaskView, *, now: datetime, timezone: str) -> dict:
     )
     done = el.button(text.BUTTON_DONE, action_id=ids.TASK_DONE, value=str(task.id), style="primary")
     return el.section(line, accessory=done, block_id=ids.task_block_id(task.id))
-
-
-def _team(summary: TeamSummary) -> list[dict]:
-    figures = [
-        (text.HOME_TEAM_OPEN, summary.open),
-        (text.HOME_TEAM_OVERDUE, summary.overdue),
-        (text.HOME_TEAM_COMPLETED, summary.completed_7d),
-        (text.HOME_TEAM_CREATED, summary.created_7d),
-    ]
-    rows = [
-        text.HOME_WORKLOAD_ROW.format(name=escape_fit(name, NAME_MAX), count=count)
-        for name, count in summary.workload
-    ]
-    workload = "\n".join(rows) or text.HOME_WORKLOAD_NONE
-    return [
-        el.divider(),
-        el.header(text.HOME_TEAM_TITLE),
-        el.section(fields=[f"{bold(name)}\n{value}" for name, value in figures]),
-        el.section(f"{bold(text.HOME_WORKLOAD)}\n{workload}"),
-    ]

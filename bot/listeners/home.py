@@ -12,6 +12,8 @@ from bot import blocks
 from bot.identity import SlackContext, UnknownWorkspace
 from bot.listeners.common import Door
 from core.services import home, slack_links
+from dashboards.slack import team_summary_blocks
+from dashboards.summary import team_summary
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,8 @@ async def publish_home(
 async def home_for(ctx: SlackContext, *, command: str) -> dict:
     """The Home view for the person in `ctx`, as of `ctx.now` in their time zone."""
     mine = await home.my_sections(ctx.actor, now=ctx.now, timezone=ctx.timezone)
-    team = await home.team_summary(ctx.actor, now=ctx.now)
+    team = await team_summary(ctx.actor, now=ctx.now, timezone=ctx.timezone)
+    dashboard_url = f"{ctx.base_url.rstrip('/')}/dashboard" if ctx.base_url else None
     return blocks.home_view(
         sections=blocks.HomeSections(
             overdue=mine.overdue,
@@ -63,18 +66,6 @@ async def home_for(ctx: SlackContext, *, command: str) -> dict:
         timezone=ctx.timezone,
         viewer_user_id=ctx.actor.user_id,
         slack_ids=await slack_links.slack_ids(ctx.team_id, {ctx.actor.user_id}),
-        team_summary=_summary(team),
+        team_blocks=team_summary_blocks(team, dashboard_url=dashboard_url) if team else None,
         command=command,
-    )
-
-
-def _summary(team: home.TeamSummaryData | None) -> blocks.TeamSummary | None:
-    if team is None:
-        return None
-    return blocks.TeamSummary(
-        open=team.open,
-        overdue=team.overdue,
-        completed_7d=team.completed_7d,
-        created_7d=team.created_7d,
-        workload=team.workload,
     )

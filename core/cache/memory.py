@@ -19,8 +19,12 @@ class MemorySubscription:
         self._queue = queue
 
     async def get(self, timeout: float) -> Message | None:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the caller's
+        # cancellation when a message arrives at the same moment, and a WebSocket
+        # handler cancelled on disconnect would then never end.
         try:
-            return await asyncio.wait_for(self._queue.get(), timeout)
+            async with asyncio.timeout(timeout):
+                return await self._queue.get()
         except TimeoutError:
             return None
 

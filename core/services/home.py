@@ -1,4 +1,5 @@
-"""What a person's Home shows: their open tasks by when they are due, and a team summary."""
+"""What a person's Home shows: their open tasks by when they are due (the team summary
+comes from the analytics read side, dashboards.summary)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core.enums import OPEN_STATUSES, TaskStatus
+from core.enums import OPEN_STATUSES
 from core.models import Task
 from core.permissions import Actor
 from core.services.mapping import task_view
@@ -33,15 +33,6 @@ class HomeData:
     upcoming: list[TaskView]
     no_date: list[TaskView]
     more: dict[str, int]
-
-
-@dataclass(frozen=True)
-class TeamSummaryData:
-    open: int
-    overdue: int
-    completed_7d: int
-    created_7d: int
-    workload: list[tuple[str, int]]
 
 
 async def my_sections(
@@ -75,35 +66,6 @@ async def my_sections(
         no_date=found["no_date"],
         more={group: n for group, n in more.items() if n > 0},
     )
-
-
-async def team_summary(actor: Actor, *, now: datetime) -> TeamSummaryData | None:
-    """Counts over the whole organization for admins and owners; None for anyone else."""
-    if not actor.can("project:update"):
-        return None
-    tasks = Task.filter(organization_id=actor.organization_id, is_active=True)
-    open_tasks = tasks.filter(status__in=list(OPEN_STATUSES))
-    since = now - RECENT
-    return TeamSummaryData(
-        open=await open_tasks.count(),
-        overdue=await open_tasks.filter(due_at__lt=now).count(),
-        completed_7d=await tasks.filter(status=TaskStatus.DONE, completed_at__gte=since).count(),
-        created_7d=await tasks.filter(created_at__gte=since).count(),
-        workload=await _workload(open_tasks),
-    )
-
-
-async def _workload(open_tasks: QuerySet[Task]) -> list[tuple[str, int]]:
-    """The people with the most open tasks, in one grouped query."""
-    rows = (
-        await open_tasks.filter(assignee_id__isnull=False)
-        .annotate(n=Count("id"))
-        .group_by("assignee_id", "assignee__name")
-        .order_by("-n", "assignee__name")
-        .limit(WORKLOAD_TOP)
-        .values_list("assignee__name", "n")
-    )
-    return [(name, n) for name, n in rows]
 
 
 def _undated(actor: Actor) -> QuerySet[Task]:

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.errors import NotFound, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.models import Organization, ReportSchedule
 from core.permissions import Actor
 from core.services import digests
@@ -65,7 +65,7 @@ async def set_report(
     project: str | None = None,
 ) -> ReportView:
     """Create or replace the weekly report to `target` (managers: admins and owners)."""
-    actor.require("organization:update")
+    _require_manager(actor)
     if weekday not in digests.WEEKDAYS:
         raise ValidationFailed.on("weekday", f"use a day of the week, such as {DEFAULT_DAY}")
     at = digests.parse_time(time_of_day).strftime("%H:%M")
@@ -89,7 +89,7 @@ async def set_report(
 
 
 async def turn_off_report(actor: Actor, *, team_id: str, target: str) -> bool:
-    actor.require("organization:update")
+    _require_manager(actor)
     updated = await ReportSchedule.filter(
         team_id=team_id, target=target, organization_id=actor.organization_id, is_active=True
     ).update(is_active=False)
@@ -129,6 +129,8 @@ async def due_reports(
         at = digests.fire_time(
             days=report.weekday, time_of_day=report.time_of_day, timezone=report.timezone, now=now
         )
+        if at < row.updated_at:
+            continue  # scheduled (or changed) after that moment: nothing was missed
         period = digests.period_of(at, report.timezone)
         won = await digests.claim_send(
             kind=KIND, target=report.key, period=period, at=at, now=now, grace=grace
@@ -136,6 +138,11 @@ async def due_reports(
         if won:
             claims.append(ReportClaim(won.send_id, report, period, at, won.attempt))
     return claims
+
+
+def _require_manager(actor: Actor) -> None:
+    if not actor.can("organization:update"):
+        raise PermissionDenied("Only admins and owners can schedule or stop the weekly report")
 
 
 async def _view(row: ReportSchedule) -> ReportView:

@@ -79,3 +79,49 @@ def test_chat_without_an_account_says_how_to_get_one(env):
     result = _teamflow("chat", "/task list", env=env)
     assert result.returncode == 1
     assert "teamflow demo" in result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _health(port: int) -> dict | None:
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/detailed", timeout=2) as r:
+            return json.loads(r.read())
+    except OSError as exc:  # not listening yet, or 503 while degraded
+        body = getattr(exc, "read", None)
+        return json.loads(body()) if body else None
+
+
+@pytest.mark.parametrize("run_scheduler", ["auto", "no"])
+def test_serve_runs_the_scheduler_itself_on_the_embedded_setup(env, run_scheduler):
+    import time
+
+    assert _teamflow("migrate", env=env).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "teamflow.cli", "serve", "--port", str(port)],
+        env=env | {"TEAMFLOW_RUN_SCHEDULER": run_scheduler},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while (health := _health(port)) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert health is not None, "teamflow serve did not answer within 30 s"
+        beat = health["checks"]["scheduler"]["last_heartbeat"]
+        assert (beat is not None) == (run_scheduler == "auto")
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert ("The scheduler runs in this process" in output) == (run_scheduler == "auto")

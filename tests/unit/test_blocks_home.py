@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from bot.blocks import HomeSections, TeamSummary, blocks_to_text, home_view, ids
+from bot.blocks import HomeSections, blocks_to_text, home_view, ids
+from core.services.analytics import DurationStats
+from dashboards.slack import team_summary_blocks
+from dashboards.summary import PersonLoad, TeamSummary
 from tests.unit.test_blocks import NOW, all_text, assert_within_slack_limits, make_task
 
 VIEWER = uuid.uuid4()
@@ -13,7 +16,8 @@ VIEWER = uuid.uuid4()
 
 def view(sections: HomeSections, *, team: TeamSummary | None = None, **kwargs) -> dict:
     options = {"now": NOW, "timezone": "UTC", "viewer_user_id": VIEWER, "slack_ids": {}}
-    built = home_view(sections=sections, team_summary=team, **options | kwargs)
+    team_blocks = team_summary_blocks(team, dashboard_url="http://tf/dashboard") if team else None
+    built = home_view(sections=sections, team_blocks=team_blocks, **options | kwargs)
     assert built["type"] == "home"
     assert_within_slack_limits(built)
     return built
@@ -33,8 +37,24 @@ def rows(built: dict) -> list[dict]:
     return [b for b in built["blocks"] if b.get("block_id", "").startswith(ids.TASK_BLOCK_PREFIX)]
 
 
-SUMMARY = TeamSummary(
-    open=12, overdue=3, completed_7d=7, created_7d=9, workload=[("Maria Lopez", 5), ("Bo", 2)]
+def summary(**values) -> TeamSummary:
+    nothing = {
+        "open": 0,
+        "overdue": 0,
+        "completed_7d": 0,
+        "created_7d": 0,
+        "cycle_time": DurationStats(0, None, None, None),
+        "workload": [],
+    }
+    return TeamSummary(**nothing | values)
+
+
+SUMMARY = summary(
+    open=12,
+    overdue=3,
+    completed_7d=7,
+    created_7d=9,
+    workload=[PersonLoad("Maria Lopez", 5, 0), PersonLoad("Bo", 2, 0)],
 )
 
 
@@ -130,10 +150,18 @@ def test_team_summary_only_when_given():
 
 
 def test_team_summary_escapes_names_and_says_when_nobody_is_busy():
-    busy = TeamSummary(open=1, overdue=0, completed_7d=0, created_7d=1, workload=[("<!here>", 1)])
-    assert "&lt;!here&gt; · 1" in all_text(view(sections(), team=busy))
-    idle = TeamSummary(open=0, overdue=0, completed_7d=0, created_7d=0, workload=[])
+    busy = summary(open=1, created_7d=1, workload=[PersonLoad("<!here>", 1, 1)])
+    assert "&lt;!here&gt; · 1 (1 overdue)" in all_text(view(sections(), team=busy))
+    idle = summary(workload=[])
     assert "Nobody has open tasks" in all_text(view(sections(), team=idle))
+
+
+def test_team_summary_shows_cycle_time_when_tasks_were_finished_and_links_the_dashboard():
+    quick = summary(cycle_time=DurationStats(4, 30.0, 50.0, 60.0))
+    shown = all_text(view(sections(), team=quick))
+    assert "*Cycle time, last 7 days*\nmedian 30.0 h" in shown
+    assert "http://tf/dashboard" in str(view(sections(), team=quick)["blocks"])
+    assert "Cycle time" not in all_text(view(sections(), team=summary()))
 
 
 def test_greets_the_viewer_by_mention_when_linked():
