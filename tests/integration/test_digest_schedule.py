@@ -49,6 +49,17 @@ def test_weekdays_skip_the_weekend():
     assert fire("daily", "America/New_York", monday_early) == utc(2026, 3, 8, 13)  # Sunday
 
 
+def test_a_weekly_send_fires_on_its_weekday_at_local_time_across_dst():
+    # Mondays 09:00 in Berlin: 26 Oct 2026 is the first Monday after the change to CET.
+    assert fire("monday", "Europe/Berlin", utc(2026, 10, 21, 12)) == utc(2026, 10, 19, 7)
+    assert fire("monday", "Europe/Berlin", utc(2026, 10, 27, 12)) == utc(2026, 10, 26, 8)
+    # Fridays 16:30 in New York, either side of 1 Nov 2026 (EDT to EST).
+    assert fire("friday", "America/New_York", utc(2026, 11, 1), "16:30") == utc(
+        2026, 10, 30, 20, 30
+    )
+    assert fire("friday", "America/New_York", utc(2026, 11, 7), "16:30") == utc(2026, 11, 6, 21, 30)
+
+
 @pytest.fixture
 async def fake():
     async with FakeSlack() as running:
