@@ -12,6 +12,7 @@ from core.cache import Cache, create_cache
 from core.config import Settings, get_settings
 from core.db import close_db, init_db
 from core.logs import configure_logging
+from core.services.live_feed import LiveRelay
 from core.services.outbound_deliveries import RetryPolicy
 from webhooks import docs, errors, health, inbound_routes, metrics, observability, slack_routes
 from webhooks.api import (
@@ -26,6 +27,8 @@ from webhooks.errors import ApiError
 from webhooks.outbound import Dispatcher
 from webhooks.ratelimit import enforce
 from webhooks.runtime import Runtime, attach
+from webhooks.web import live
+from webhooks.web.routes import BLUEPRINTS as WEB_BLUEPRINTS
 
 API_BLUEPRINTS = [
     auth_routes.blueprint,
@@ -65,6 +68,9 @@ def create_app(
         security_schemes={"bearer": HttpSecurityScheme(scheme="bearer", bearer_format="JWT")},
         security=[{"bearer": []}],
     )
+    # pydantic dumps responses straight to JSON types (in Rust): encoding a page of tasks
+    # then calls no Python hook for each of its datetimes and UUIDs. Same bytes out.
+    app.config["QUART_SCHEMA_PYDANTIC_DUMP_OPTIONS"] = {"mode": "json"}
     errors.register(app)
     request_metrics = metrics.Metrics()
     metrics.attach(app, request_metrics)
@@ -76,6 +82,11 @@ def create_app(
     app.extensions["teamflow_notifier"] = notifier
     outbound = _outbound(settings, runtime.cache)
     app.extensions["teamflow_outbound"] = outbound
+    # Live updates: every web process relays the activity log to the cache's pub/sub
+    # (a lock lets one publish each change); /live forwards it to open pages.
+    live_relay = LiveRelay(runtime.cache)
+    app.extensions["teamflow_live"] = live_relay
+    app.register_blueprint(live.blueprint)
     for blueprint in (
         health.blueprint,
         docs.blueprint,
@@ -85,6 +96,8 @@ def create_app(
     ):
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in WEB_BLUEPRINTS:
         app.register_blueprint(blueprint)
     if settings.cors_origin_list:
         app = cors(
@@ -117,6 +130,8 @@ def create_app(
         if runtime.manage_database:
             interval = settings.outbound_interval_seconds
             background.append(asyncio.create_task(outbound.run_forever(interval=interval)))
+            live_interval = settings.live_interval_seconds
+            background.append(asyncio.create_task(live_relay.run_forever(interval=live_interval)))
         if bolt is not None and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 

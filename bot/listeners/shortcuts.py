@@ -42,7 +42,13 @@ def register(app: AsyncApp, door: Door) -> None:
             assignee_slack_id=None,
         )
         await open_create_modal(
-            client, ctx, trigger_id=body["trigger_id"], initial=initial, thread_ts=message.get("ts")
+            client,
+            ctx,
+            trigger_id=body["trigger_id"],
+            initial=initial,
+            thread_ts=message.get("ts"),
+            message_ts=message.get("ts"),
+            permalink=link,
         )
 
     @app.shortcut(ids.SHORTCUT_NEW_TASK)

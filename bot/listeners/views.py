@@ -18,7 +18,7 @@ from bot.listeners.common import Door, read_metadata
 from bot.people import resolve_mention
 from bot.quickadd import Mention
 from core.errors import DomainError, StaleVersion, ValidationFailed
-from core.services import comments, tasks
+from core.services import comments, slack_channels, tasks
 
 log = logging.getLogger(__name__)
 STALE_EDIT = "Someone changed this task since you opened it. Close and edit again."
@@ -42,6 +42,7 @@ def register(app: AsyncApp, door: Door) -> None:
             await ack(**blocks.field_errors({"title": exc.message}))
             return
         await ack()
+        await _remember_message(ctx, task, meta)
         await _announce(ctx, client, task, meta)
 
     @app.view(ids.TASK_EDIT)
@@ -121,6 +122,26 @@ async def _fields(ctx: SlackContext, form: blocks.TaskForm) -> dict[str, Any]:
 
 def _field_messages(exc: ValidationFailed) -> dict[str, str]:
     return {d.field: d.message for d in exc.details} or {"title": exc.message}
+
+
+async def _remember_message(ctx: SlackContext, task: Any, meta: dict) -> None:
+    """A task made from a message (the message shortcut) is tied to it as a message filed
+    with a reaction is: the task's web page links back to it, and a later reaction on the
+    same message files nothing twice. A message already filed keeps its first task."""
+    channel, message_ts = meta.get("channel"), meta.get("message_ts")
+    if not channel or not message_ts:
+        return
+    claimed = await slack_channels.claim_message(
+        ctx.actor, team_id=ctx.team_id, channel_id=channel, message_ts=message_ts
+    )
+    if claimed:
+        await slack_channels.record_message_task(
+            team_id=ctx.team_id,
+            channel_id=channel,
+            message_ts=message_ts,
+            task_id=task.id,
+            permalink=meta.get("permalink") or "",
+        )
 
 
 async def _announce(ctx: SlackContext, client: AsyncWebClient, task: Any, meta: dict) -> None:

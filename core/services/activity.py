@@ -83,3 +83,31 @@ async def list_organization_activity(
         query = query.filter(created_at__gt=since)
     rows = await query.select_related("actor").order_by("-created_at", "-id").limit(limit)
     return [activity_view(row) for row in rows]
+
+
+async def list_project_activity(
+    actor: Actor, *, project_id: uuid.UUID, limit: int = 50
+) -> list[ActivityView]:
+    """Most recent first: what happened to a project's tasks (its page's feed).
+    Callers resolve the project through projects.get_project first (tenant check)."""
+    actor.require("activity:read")
+    rows = (
+        await Activity.filter(organization_id=actor.organization_id, project_id=project_id)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .limit(limit)
+    )
+    return [activity_view(row) for row in rows]
+
+
+async def latest_task_activity(actor: Actor, *, task_id: uuid.UUID) -> ActivityView | None:
+    """The most recent change to a task: who moved it on when a stale edit is refused.
+    Callers resolve the task through tasks.get_task first (tenant check)."""
+    actor.require("activity:read")
+    row = (
+        await Activity.filter(organization_id=actor.organization_id, task_id=task_id)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return activity_view(row) if row is not None else None

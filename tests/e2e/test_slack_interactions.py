@@ -4,6 +4,7 @@ import time
 
 from core.services import slack_links
 from core.services.task_queries import get_task
+from core.services.task_sources import task_sources
 from tests.e2e.slack_harness import text_of
 from tests.fakes import slack_requests as slack_requests
 
@@ -151,6 +152,11 @@ async def test_message_shortcut_prefills_and_replies_in_thread(slack):
     )
     posted = (await slack.fake.wait_for("chat.postMessage"))[-1]
     assert posted.params["thread_ts"] == "1700000001.000200"
+    actor = await slack_links.linked_actor("T1", "U1")
+    links = await task_sources(actor, "INBOX-1")
+    assert [(s.provider, s.url.startswith("https://fake.slack.com/archives")) for s in links] == [
+        ("slack", True)
+    ], "the task remembers the message it was made from"
 
 
 async def test_global_shortcut_opens_the_form(slack):
