@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     run_scheduler: str = Field(
         default="auto", pattern="^(auto|yes|no)$", alias="TEAMFLOW_RUN_SCHEDULER"
     )
+    scheduler_tick_seconds: float = Field(
+        default=60.0, ge=1, le=3600, alias="TEAMFLOW_SCHEDULER_TICK_SECONDS"
+    )
     log_format: str = Field(default="json", pattern="^(json|console)$", alias="LOG_FORMAT")
     slow_request_ms: int = Field(default=500, ge=1, alias="TEAMFLOW_SLOW_REQUEST_MS")
     allow_registration: bool = Field(default=True, alias="TEAMFLOW_ALLOW_REGISTRATION")

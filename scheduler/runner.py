@@ -36,7 +36,8 @@ DIGEST_TICK_SECONDS = 60
 @dataclass(frozen=True)
 class Jobs:
     """What the tickers need: how late a send may still go out, reminder lead time,
-    the morning DM's default, how charts are sent, and where the dashboard is."""
+    the morning DM's default, how charts are sent, where the dashboard is, and how
+    often they look for what is due."""
 
     client_for: ClientFor
     grace: timedelta = DEFAULT_GRACE
@@ -45,6 +46,7 @@ class Jobs:
     charts: str = IMAGE
     dashboard_url: str | None = None
     stale_days: int = 3
+    tick_seconds: float = DIGEST_TICK_SECONDS
 
     @classmethod
     def from_settings(cls, settings: Settings, client_for: ClientFor) -> Jobs:
@@ -56,6 +58,7 @@ class Jobs:
             charts=settings.report_charts,
             dashboard_url=settings.dashboard_url,
             stale_days=settings.stale_days,
+            tick_seconds=settings.scheduler_tick_seconds,
         )
 
     async def digests(self, now: datetime) -> int:
@@ -113,7 +116,7 @@ def build_scheduler(cache: Cache, jobs: Jobs | None = None) -> AsyncIOScheduler:
     if jobs is not None:
         for name, run in jobs.tickers().items():
             scheduler.add_job(
-                _tick, "interval", seconds=DIGEST_TICK_SECONDS, args=[name, run], id=name
+                _tick, "interval", seconds=jobs.tick_seconds, args=[name, run], id=name
             )
     return scheduler
 

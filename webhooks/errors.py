@@ -6,10 +6,12 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import asyncpg
 from pydantic import ValidationError
 from quart import Quart, Response, jsonify, request
 from quart_schema import RequestSchemaValidationError
 from quart_schema.openapi import QUART_SCHEMA_OPERATION_ID_ATTRIBUTE, OpenAPIProvider
+from tortoise.exceptions import DBConnectionError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule, UUIDConverter
 from werkzeug.routing.converters import BaseConverter
@@ -51,7 +53,23 @@ HTTP_CODES = {
     422: "VALIDATION_ERROR",
     428: "PRECONDITION_REQUIRED",
     429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
 }
+
+# What a database that is down, restarting or unreachable raises, through Tortoise or
+# straight from asyncpg (a restart cuts sessions: AdminShutdownError, then
+# ConnectionDoesNotExistError, CannotConnectNowError, refused connections).
+DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    DBConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    # A pooled connection the server cut in the middle of an operation: asyncpg then
+    # refuses it with "cannot switch to state ...; another operation is in progress".
+    asyncpg.InternalClientError,
+    ConnectionError,
+)
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class ApiError(Exception):
@@ -141,7 +159,33 @@ def register(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def unexpected(exc: Exception) -> Response:
+        if database_unavailable(exc):
+            return _unavailable(exc)
         return _unexpected()
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc`, or what it wraps, says the database (or another service behind
+    it) cannot be reached right now."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # Tortoise wraps driver errors; look a few causes deep
+        if seen is None:
+            return False
+        if isinstance(seen, DATABASE_UNAVAILABLE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _unavailable(exc: BaseException) -> Response:
+    """The database is restarting or unreachable: a clean 503 the client may retry, and the
+    connection pool reconnects by itself once the database is back."""
+    log.error("unavailable (a dependency is unreachable): %s: %s", type(exc).__name__, exc)
+    response = error_response(
+        503, "SERVICE_UNAVAILABLE", "The service is briefly unavailable; retry shortly"
+    )
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _unexpected() -> Response:
@@ -153,7 +197,7 @@ def _unexpected() -> Response:
 #
 # quart-schema documents only the success response each route validates. The answers above
 # come from shared machinery, not from routes, so they are documented here, by rule:
-#   every API operation:       400 (bad API-Version header), 401, 403, 404, 422, 429
+#   every API operation:       400 (bad API-Version header), 401, 403, 404, 422, 429, 503
 #   POST, PUT, PATCH, DELETE:  409
 #   POST, PUT, PATCH:          413, 415
 # A route adds what only it can answer with `@error_responses(412)`.
@@ -177,10 +221,15 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
     415: ("UnsupportedMediaType", "The body is not `application/json`"),
     422: ("ValidationError", "A field, parameter or header is not valid; see `error.details`"),
     429: ("RateLimited", "Too many requests; retry after `Retry-After` seconds"),
+    503: (
+        "ServiceUnavailable",
+        "The database cannot be reached for a moment; retry after `Retry-After` seconds",
+    ),
 }
 RESPONSE_HEADERS: dict[int, dict[str, Any]] = {
     412: {"ETag": {"description": "The current version", "schema": {"type": "string"}}},
     429: {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+    503: {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
 }
 
 
@@ -199,7 +248,7 @@ def error_responses(*statuses: int) -> Callable[[F], F]:
 
 
 def error_statuses(method: str, operation: dict[str, Any], extra: set[int]) -> set[int]:
-    statuses = {400, 401, 403, 404, 422, 429} | extra
+    statuses = {400, 401, 403, 404, 422, 429, 503} | extra
     if method.upper() in WRITE_METHODS:
         statuses.add(409)
     if method.upper() in BODY_METHODS:

@@ -74,14 +74,16 @@ async def receive(provider: str, endpoint_id: uuid.UUID) -> Response:
         )
     except DATABASE_UNAVAILABLE:
         return _unavailable()
-    if not is_new:
+    if not is_new and delivery.status != webhook_deliveries.RECEIVED:
         return _answer(delivery.id, delivery.status, duplicate=True)
+    # New, or stored earlier and never finished (the process died, the database went
+    # away): process it now; the claim inside `process` keeps it to once.
     try:
         outcome = await webhook_deliveries.process(delivery, actions_of)
-    except DATABASE_UNAVAILABLE:  # stored, but the outcome could not be: replay it later
+    except DATABASE_UNAVAILABLE:  # stored, not processed: the sender's retry finishes it
         log.warning("webhook delivery %s stored but not processed", delivery.id, exc_info=True)
-        return _answer(delivery.id, webhook_deliveries.RECEIVED, duplicate=False)
-    return _answer(outcome.id, outcome.status, duplicate=False)
+        return _unavailable()
+    return _answer(outcome.id, outcome.status, duplicate=not is_new)
 
 
 def _answer(delivery_id: uuid.UUID, status: str, *, duplicate: bool) -> Response:

@@ -1,4 +1,8 @@
-"""Fixed-window rate limits on the shared cache, so every web process counts together."""
+"""Fixed-window rate limits on the shared cache, so every web process counts together.
+
+While Redis is unreachable its counters read 0, so limits are not enforced (they fail
+open, with one warning in the log; see core.cache.redis) and the API keeps answering.
+"""
 
 from __future__ import annotations
 

@@ -6,9 +6,11 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from tortoise.exceptions import DBConnectionError
 
 from bot import blocks, commands, slack_errors
 from bot.identity import UnknownWorkspace
@@ -18,6 +20,26 @@ from core.services import projects
 
 log = logging.getLogger(__name__)
 MENTION_PREFIX = re.compile(r"^\s*<@[A-Z0-9]+>\s*")
+DATABASE_DOWN = (
+    "TeamFlow can't reach its database right now, so your command did not go through. "
+    "Please try again in a minute."
+)
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on our side and your command may not have gone through. "
+    "Please try again in a moment."
+)
+# What the database raises while it restarts or is unreachable, through Tortoise or from
+# asyncpg (the same list webhooks.errors answers 503 for).
+DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    DBConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    # A pooled connection the server cut in the middle of an operation: asyncpg then
+    # refuses it with "cannot switch to state ...; another operation is in progress".
+    asyncpg.InternalClientError,
+    ConnectionError,
+)
 
 
 def register(app: AsyncApp, door: Door) -> None:
@@ -26,23 +48,12 @@ def register(app: AsyncApp, door: Door) -> None:
         # Ack at once: Slack gives up after 3 seconds; the answer follows via response_url.
         await ack()
         try:
-            ctx = await door.context(
-                body,
-                client,
-                user_id=body["user_id"],
-                team_id=body["team_id"],
-                channel_id=body.get("channel_id"),
-            )
-        except UnknownWorkspace:
-            await respond(text=NOT_INSTALLED, response_type="ephemeral")
-            return
-        reply = await commands.run(ctx, body.get("text", ""), command=door.command)
-        if reply.open_create_modal:
-            problem = await open_create_modal(client, ctx, trigger_id=body["trigger_id"])
-            if problem:
-                await respond(text=problem, response_type="ephemeral")
-            return
-        await respond(**reply_payload(reply))
+            await answer_command(door, body, respond, client)
+        except Exception as exc:
+            # After the ack only the response_url can still tell the person: a failure
+            # here would otherwise leave them with silence.
+            log.exception("%s failed", door.command)
+            await respond(text=apology_for(exc), response_type="ephemeral")
 
     @app.event("app_mention")
     async def on_mention(body: dict, event: dict, say: Any, client: AsyncWebClient) -> None:
@@ -69,6 +80,39 @@ def register(app: AsyncApp, door: Door) -> None:
             blocks=reply.blocks,
             thread_ts=event.get("thread_ts") or event.get("ts"),
         )
+
+
+async def answer_command(door: Door, body: dict, respond: Any, client: AsyncWebClient) -> None:
+    try:
+        ctx = await door.context(
+            body,
+            client,
+            user_id=body["user_id"],
+            team_id=body["team_id"],
+            channel_id=body.get("channel_id"),
+        )
+    except UnknownWorkspace:
+        await respond(text=NOT_INSTALLED, response_type="ephemeral")
+        return
+    reply = await commands.run(ctx, body.get("text", ""), command=door.command)
+    if reply.open_create_modal:
+        problem = await open_create_modal(client, ctx, trigger_id=body["trigger_id"])
+        if problem:
+            await respond(text=problem, response_type="ephemeral")
+        return
+    await respond(**reply_payload(reply))
+
+
+def apology_for(exc: BaseException) -> str:
+    """What to tell the person whose command failed unexpectedly, by kind of failure."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # Tortoise wraps driver errors; look a few causes deep
+        if seen is None:
+            break
+        if isinstance(seen, DATABASE_UNAVAILABLE):
+            return DATABASE_DOWN
+        seen = seen.__cause__ or seen.__context__
+    return SOMETHING_WENT_WRONG
 
 
 async def open_create_modal(

@@ -1,15 +1,55 @@
-"""The Redis backend (redis-py asyncio): shared by every process of a deployment."""
+"""The Redis backend (redis-py asyncio): shared by every process of a deployment.
+
+While Redis cannot be reached the cache is bypassed rather than failing the request
+that uses it (degrade open): reads miss, writes and deletes are dropped, counters read 0
+(so rate limits and sign-in throttles are not enforced), `set_if_absent` answers True
+(the caller goes ahead; a redelivered Slack event may then be handled twice), locks are
+not acquired (background rounds wait for the next one) and publishing reaches nobody.
+One warning is logged when Redis stops answering and one when it answers again.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from core.cache.base import LockNotAcquired, Message
+
+log = logging.getLogger(__name__)
+
+# What redis-py raises when the server is down, restarting or unreachable.
+UNREACHABLE: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
+CONNECT_TIMEOUT_SECONDS = 2.0
+
+
+class _Outage:
+    """Remembers whether Redis is down, so each outage is logged once, not per request."""
+
+    def __init__(self) -> None:
+        self._since: float | None = None
+
+    def failed(self, exc: BaseException) -> None:
+        if self._since is None:
+            self._since = time.monotonic()
+            log.warning(
+                "Redis is unreachable (%s): cache bypassed, rate limits not enforced, "
+                "until it answers again",
+                exc,
+            )
+
+    def recovered(self) -> None:
+        if self._since is not None:
+            down_for = time.monotonic() - self._since
+            self._since = None
+            log.warning("Redis answers again after %.1f s: cache back in use", down_for)
 
 
 class RedisSubscription:
@@ -35,31 +75,63 @@ class RedisCache:
     def __init__(self, client: Redis, *, prefix: str = "teamflow:") -> None:
         self._client = client
         self._prefix = prefix
+        self._outage = _Outage()
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "teamflow:") -> RedisCache:
-        return cls(Redis.from_url(url, decode_responses=True), prefix=prefix)
+        client = Redis.from_url(
+            url, decode_responses=True, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS
+        )
+        return cls(client, prefix=prefix)
 
     def _key(self, key: str) -> str:
         return self._prefix + key
 
     async def get(self, key: str) -> str | None:
-        return await self._client.get(self._key(key))
+        try:
+            value = await self._client.get(self._key(key))
+        except UNREACHABLE as exc:
+            self._outage.failed(exc)
+            return None
+        self._outage.recovered()
+        return value
 
     async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
-        await self._client.set(self._key(key), value, px=_millis(ttl))
+        try:
+            await self._client.set(self._key(key), value, px=_millis(ttl))
+        except UNREACHABLE as exc:
+            self._outage.failed(exc)
+            return
+        self._outage.recovered()
 
     async def delete(self, key: str) -> bool:
-        return bool(await self._client.delete(self._key(key)))
+        try:
+            deleted = bool(await self._client.delete(self._key(key)))
+        except UNREACHABLE as exc:
+            self._outage.failed(exc)
+            return False
+        self._outage.recovered()
+        return deleted
 
     async def set_if_absent(self, key: str, value: str, *, ttl: float | None = None) -> bool:
-        return bool(await self._client.set(self._key(key), value, nx=True, px=_millis(ttl)))
+        try:
+            stored = await self._client.set(self._key(key), value, nx=True, px=_millis(ttl))
+        except UNREACHABLE as exc:
+            self._outage.failed(exc)
+            return True
+        self._outage.recovered()
+        return bool(stored)
 
     async def incr(self, key: str, *, ttl: float) -> int:
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.incr(self._key(key))
-            pipe.pexpire(self._key(key), _millis(ttl), nx=True)
-            count, _ = await pipe.execute()
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.incr(self._key(key))
+                pipe.pexpire(self._key(key), _millis(ttl), nx=True)
+                count, _ = await pipe.execute()
+        except UNREACHABLE as exc:
+            self._outage.failed(exc)
+            return 0
+        self._outage.recovered()
         return int(count)
 
     @asynccontextmanager
@@ -72,7 +144,12 @@ class RedisCache:
             blocking=blocking_timeout is not None,
             blocking_timeout=blocking_timeout,
         )
-        if not await lock.acquire():
+        try:
+            acquired = await lock.acquire()
+        except UNREACHABLE as exc:
+            self._outage.failed(exc)
+            raise LockNotAcquired(name) from exc
+        if not acquired:
             raise LockNotAcquired(name)
         try:
             yield
@@ -81,9 +158,17 @@ class RedisCache:
                 await lock.release()
             except LockError:
                 pass  # expired while held: someone else may own it now
+            except UNREACHABLE as exc:
+                self._outage.failed(exc)  # it expires by itself after `timeout`
 
     async def publish(self, channel: str, message: str) -> int:
-        return int(await self._client.publish(self._key(channel), message))
+        try:
+            receivers = int(await self._client.publish(self._key(channel), message))
+        except UNREACHABLE as exc:
+            self._outage.failed(exc)
+            return 0
+        self._outage.recovered()
+        return receivers
 
     @asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[RedisSubscription]:

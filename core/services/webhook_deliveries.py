@@ -99,8 +99,15 @@ async def receive(
     return row, True
 
 
+class _Taken(Exception):
+    """Another request or replay claimed the delivery first."""
+
+
 async def process(delivery: WebhookDelivery, actions_of: ActionsOf) -> DeliveryView:
-    """Apply the delivery's actions in one transaction and record the outcome."""
+    """Apply the delivery's actions and record the outcome in one transaction that first
+    claims the row (a compare-and-set on its attempt count): the delivery is applied once
+    even when a redelivery or a replay runs at the same moment, and a process that dies
+    midway leaves nothing applied and the row unclaimed for the next attempt."""
     endpoint = await WebhookEndpoint.get(id=delivery.endpoint_id)  # type: ignore[attr-defined]
     target = Target(
         provider=endpoint.provider,
@@ -108,25 +115,51 @@ async def process(delivery: WebhookDelivery, actions_of: ActionsOf) -> DeliveryV
         project_id=endpoint.project_id,  # type: ignore[attr-defined]
         creator_id=endpoint.created_by_id,  # type: ignore[attr-defined]
     )
-    status, error = PROCESSED, ""
+    now = utcnow()
+    status, error, actions = PROCESSED, "", []
     try:
         actions = actions_of(
             delivery.provider, delivery.event, delivery.headers or {}, delivery.body.encode()
         )
-        if not actions:
-            status = IGNORED
-            log.info("webhook event ignored: %s %s", delivery.provider, delivery.event)
-        else:
-            async with in_transaction():
-                await apply(target, actions)
-    except Exception as exc:  # any failure is recorded; the delivery is replayable
+    except Exception as exc:  # a body that no longer parses: recorded, replayable
         status, error = FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+    if status == PROCESSED and not actions:
+        status = IGNORED
+        log.info("webhook event ignored: %s %s", delivery.provider, delivery.event)
+    mine = WebhookDelivery.filter(
+        id=delivery.id, attempts=delivery.attempts, status__in=sorted(REPLAYABLE)
+    )
+    outcome = {"attempts": delivery.attempts + 1, "processed_at": now, "updated_at": now}
+    try:
+        async with in_transaction():
+            if not await mine.update(status=status, error=error, **outcome):
+                raise _Taken
+            if actions and status == PROCESSED:
+                await apply(target, actions)
+    except _Taken:
+        pass
+    except Exception as exc:  # rolled back: nothing applied; recorded, replayable
+        if _unreachable(exc):
+            raise  # the row stays unclaimed: the sender's retry (or a replay) finishes it
+        error = f"{type(exc).__name__}: {exc}"[:2000]
         log.warning("webhook delivery %s failed: %s", delivery.id, error)
-    delivery.status, delivery.error = status, error
-    delivery.attempts += 1
-    delivery.processed_at = utcnow()
-    await delivery.save(update_fields=["status", "error", "attempts", "processed_at", "updated_at"])
-    return delivery_view(delivery)
+        await mine.update(status=FAILED, error=error, **outcome)
+    return delivery_view(await WebhookDelivery.get(id=delivery.id))
+
+
+def _unreachable(exc: BaseException) -> bool:
+    from tortoise.exceptions import DBConnectionError
+
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, (DBConnectionError, ConnectionError)) or type(
+            seen
+        ).__module__.startswith("asyncpg"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 async def list_deliveries(
