@@ -6,16 +6,15 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import asyncpg
 from pydantic import ValidationError
 from quart import Quart, Response, jsonify, request
 from quart_schema import RequestSchemaValidationError
 from quart_schema.openapi import QUART_SCHEMA_OPERATION_ID_ATTRIBUTE, OpenAPIProvider
-from tortoise.exceptions import DBConnectionError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule, UUIDConverter
 from werkzeug.routing.converters import BaseConverter
 
+from core.db import database_unavailable
 from core.errors import (
     Conflict,
     DomainError,
@@ -56,19 +55,6 @@ HTTP_CODES = {
     503: "SERVICE_UNAVAILABLE",
 }
 
-# What a database that is down, restarting or unreachable raises, through Tortoise or
-# straight from asyncpg (a restart cuts sessions: AdminShutdownError, then
-# ConnectionDoesNotExistError, CannotConnectNowError, refused connections).
-DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    DBConnectionError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.OperatorInterventionError,
-    # A pooled connection the server cut in the middle of an operation: asyncpg then
-    # refuses it with "cannot switch to state ...; another operation is in progress".
-    asyncpg.InternalClientError,
-    ConnectionError,
-)
 DATABASE_RETRY_AFTER_SECONDS = 5
 
 
@@ -162,19 +148,6 @@ def register(app: Quart) -> None:
         if database_unavailable(exc):
             return _unavailable(exc)
         return _unexpected()
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """True when `exc`, or what it wraps, says the database (or another service behind
-    it) cannot be reached right now."""
-    seen: BaseException | None = exc
-    for _ in range(5):  # Tortoise wraps driver errors; look a few causes deep
-        if seen is None:
-            return False
-        if isinstance(seen, DATABASE_UNAVAILABLE):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def _unavailable(exc: BaseException) -> Response:

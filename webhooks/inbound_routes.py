@@ -13,11 +13,11 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-import asyncpg
 from quart import Blueprint, Response, jsonify, request
 from quart_schema import hide
-from tortoise.exceptions import DBConnectionError, OperationalError
+from tortoise.exceptions import OperationalError
 
+from core import db
 from core.errors import NotFound
 from core.services import webhook_deliveries, webhook_endpoints
 from webhooks.envelope import ok
@@ -29,14 +29,11 @@ log = logging.getLogger(__name__)
 
 blueprint = Blueprint("inbound_webhooks", __name__, url_prefix="/webhooks")
 
-# What a database that is down or unreachable raises, through Tortoise or underneath it.
+# A database that is down or unreachable (core.db), or SQLite's "database is locked".
 DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    DBConnectionError,
+    *db.DATABASE_UNAVAILABLE,
     OperationalError,
     OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
 )
 
 

@@ -6,16 +6,15 @@ import logging
 import re
 from typing import Any
 
-import asyncpg
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from tortoise.exceptions import DBConnectionError
 
 from bot import blocks, commands, slack_errors
 from bot.identity import UnknownWorkspace
 from bot.listeners.common import NOT_INSTALLED, Door, metadata, reply_payload
 from bot.replies import Reply
+from core.db import database_unavailable
 from core.services import projects
 
 log = logging.getLogger(__name__)
@@ -27,18 +26,6 @@ DATABASE_DOWN = (
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side and your command may not have gone through. "
     "Please try again in a moment."
-)
-# What the database raises while it restarts or is unreachable, through Tortoise or from
-# asyncpg (the same list webhooks.errors answers 503 for).
-DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    DBConnectionError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.OperatorInterventionError,
-    # A pooled connection the server cut in the middle of an operation: asyncpg then
-    # refuses it with "cannot switch to state ...; another operation is in progress".
-    asyncpg.InternalClientError,
-    ConnectionError,
 )
 
 
@@ -105,14 +92,7 @@ async def answer_command(door: Door, body: dict, respond: Any, client: AsyncWebC
 
 def apology_for(exc: BaseException) -> str:
     """What to tell the person whose command failed unexpectedly, by kind of failure."""
-    seen: BaseException | None = exc
-    for _ in range(5):  # Tortoise wraps driver errors; look a few causes deep
-        if seen is None:
-            break
-        if isinstance(seen, DATABASE_UNAVAILABLE):
-            return DATABASE_DOWN
-        seen = seen.__cause__ or seen.__context__
-    return SOMETHING_WENT_WRONG
+    return DATABASE_DOWN if database_unavailable(exc) else SOMETHING_WENT_WRONG
 
 
 async def open_create_modal(

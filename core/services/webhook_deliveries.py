@@ -20,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from core.clock import utcnow
+from core.db import database_unavailable
 from core.errors import Conflict, NotFound
 from core.models import WebhookDelivery, WebhookEndpoint
 from core.permissions import Actor
@@ -139,27 +140,12 @@ async def process(delivery: WebhookDelivery, actions_of: ActionsOf) -> DeliveryV
     except _Taken:
         pass
     except Exception as exc:  # rolled back: nothing applied; recorded, replayable
-        if _unreachable(exc):
+        if database_unavailable(exc):
             raise  # the row stays unclaimed: the sender's retry (or a replay) finishes it
         error = f"{type(exc).__name__}: {exc}"[:2000]
         log.warning("webhook delivery %s failed: %s", delivery.id, error)
         await mine.update(status=FAILED, error=error, **outcome)
     return delivery_view(await WebhookDelivery.get(id=delivery.id))
-
-
-def _unreachable(exc: BaseException) -> bool:
-    from tortoise.exceptions import DBConnectionError
-
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return False
-        if isinstance(seen, (DBConnectionError, ConnectionError)) or type(
-            seen
-        ).__module__.startswith("asyncpg"):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 async def list_deliveries(
