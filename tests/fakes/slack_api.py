@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -74,6 +75,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}  # file id -> bytes received by files_upload_v2
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._random_failures: dict[str, tuple[float, _Failure, random.Random]] = {}
         self._answers: dict[str, Answer | Callable[[Call], Answer]] = {}
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -183,6 +185,21 @@ class FakeSlack:
         failure = _Failure(error=error, status=status, retry_after=retry_after, times=times)
         self._failures.setdefault(method, deque()).append(failure)
 
+    def fail_randomly(
+        self,
+        method: str,
+        *,
+        rate: float,
+        error: str = "ratelimited",
+        status: int = 429,
+        retry_after: int | None = 1,
+        seed: int = 0,
+    ) -> None:
+        """From now on each call to `method` fails with probability `rate` (a seeded draw,
+        so a run is repeatable); failures queued by `fail` still come first."""
+        failure = _Failure(error=error, status=status, retry_after=retry_after, times=0)
+        self._random_failures[method] = (rate, failure, random.Random(seed))
+
     def calls(self, method: str | None = None) -> list[Call]:
         return [call for call in self._calls if method is None or call.method == method]
 
@@ -202,6 +219,7 @@ class FakeSlack:
         """Forget calls and pending failures; users, channels and answers stay."""
         self._calls.clear()
         self._failures.clear()
+        self._random_failures.clear()
 
     def _root(self) -> str:
         if self._port is None:
@@ -245,12 +263,18 @@ class FakeSlack:
     def _next_failure(self, method: str) -> _Failure | None:
         pending = self._failures.get(method)
         if not pending:
-            return None
+            return self._random_failure(method)
         failure = pending[0]
         failure.times -= 1
         if failure.times <= 0:
             pending.popleft()
         return failure
+
+    def _random_failure(self, method: str) -> _Failure | None:
+        if method not in self._random_failures:
+            return None
+        rate, failure, draw = self._random_failures[method]
+        return failure if draw.random() < rate else None
 
     def _answer(self, call: Call) -> Answer:
         if call.method in self._answers:
