@@ -126,5 +126,5 @@ def test_the_readme_block_is_replaced_between_its_markers(tmp_path):
     report.update_readme(readme, block)
     text = readme.read_text()
     assert "old" not in text and "intro" in text and "after" in text
-    assert "| list_tasks | 2w: >= 0.6 x reference req/s | 0.64x | yes |" in text
+    assert "| list_tasks | 2w: >= 0.6 x reference req/s | 0.640x | yes |" in text
     assert "Test CPU, 2 cores" in text and "0.50 0.40 0.30" in text
