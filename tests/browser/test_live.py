@@ -27,8 +27,7 @@ from tests.browser.conftest import (
     WebServer,
     _free_port,
     _server_env,
-    _stop,
-    _wait_until_up,
+    running_server,
     sign_in,
 )
 
@@ -178,33 +177,10 @@ async def _serve(
     workdir: Path, *, database_url: str, redis_url: str, every: str
 ) -> AsyncIterator[WebServer]:
     """`teamflow serve` on a free port with this database, Redis and relay interval."""
-    port = _free_port()
-    log_path = workdir / "server.log"
-    env = _server_env(database_url=database_url, port=port) | {
-        "REDIS_URL": redis_url,
-        "TEAMFLOW_LIVE_INTERVAL_SECONDS": every,
-    }
-    server = WebServer(
-        base_url=f"http://127.0.0.1:{port}", database_url=database_url, log_path=log_path
-    )
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "teamflow.cli",
-            "serve",
-            "--graceful-timeout",
-            "2",
-            cwd=workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        await _wait_until_up(server, process)
-        yield server
-    except BaseException:
-        print(f"--- {workdir.name} log ---\n{server.log_tail()}")
-        raise
-    finally:
-        await _stop(process)
+    extra = {"REDIS_URL": redis_url, "TEAMFLOW_LIVE_INTERVAL_SECONDS": every}
+    async with running_server(database_url, workdir, extra_env=extra) as server:
+        try:
+            yield server
+        except BaseException:
+            print(f"--- {workdir.name} log ---\n{server.log_tail()}")
+            raise
