@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from core.clock import utcnow
-from core.enums import CLOSED_STATUSES, OPEN_STATUSES, TaskPriority, TaskStatus
+from core.enums import CLOSED_STATUSES, TaskPriority, TaskStatus
 from core.errors import NotFound, ValidationFailed
 from core.models import Task, TaskLabel
 from core.permissions import Actor
-from core.services import task_fields
 from core.services.mapping import TASK_VIEW_FIELDS, task_view, task_view_from_values
 from core.services.projects import load_project
+from core.services.task_list_sql import TaskSelect
 from core.views import Page, ProjectView, TaskView
 
 TASK_KEY_PATTERN = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,9})$")
@@ -85,9 +83,12 @@ async def list_tasks(
     actor.require("task:read")
     field, descending = _parse_sort(sort)
     limit = max(1, min(limit, MAX_PAGE))
-    query = await _filtered(actor, filters or TaskFilter())
+    f = filters or TaskFilter()
+    select = _select(actor, f)
     position = _decode_cursor(cursor, sort) if cursor else None
-    rows = await _page(query, field, descending, position, limit + 1)
+    rows = await _page(select, field, descending, position, limit + 1)
+    if not rows and position is None:
+        await _project_exists(actor, f)
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _encode_cursor(rows[-1], field, sort) if has_more and rows else None
@@ -109,7 +110,11 @@ async def task_keys(actor: Actor, task_ids: Iterable[uuid.UUID]) -> dict[uuid.UU
 
 async def count_tasks(actor: Actor, filters: TaskFilter | None = None) -> int:
     actor.require("task:read")
-    return await (await _filtered(actor, filters or TaskFilter())).count()
+    f = filters or TaskFilter()
+    total = await _select(actor, f).count()
+    if not total:
+        await _project_exists(actor, f)
+    return total
 
 
 def _scoped(actor: Actor, ref: uuid.UUID | str) -> QuerySet[Task]:
@@ -123,69 +128,42 @@ def _scoped(actor: Actor, ref: uuid.UUID | str) -> QuerySet[Task]:
     return query.filter(project__key=match.group(1).upper(), number=int(match.group(2)))
 
 
-async def _filtered(actor: Actor, f: TaskFilter) -> QuerySet[Task]:
-    query = Task.filter(organization_id=actor.organization_id, is_active=True)
-    if isinstance(f.project, ProjectView):
-        if f.project.organization_id != actor.organization_id:
-            raise NotFound(f"No project {f.project.key}")
-        query = query.filter(project_id=f.project.id)
-    elif f.project is not None:
-        project = await load_project(actor, f.project)
-        query = query.filter(project_id=project.id)
-    if f.assignee_id is not None:
-        query = query.filter(assignee_id=f.assignee_id)
-    if f.unassigned:
-        query = query.filter(assignee_id__isnull=True)
-    if f.reporter_id is not None:
-        query = query.filter(reporter_id=f.reporter_id)
-    if f.statuses:
-        query = query.filter(status__in=[task_fields.status(s) for s in f.statuses])
-    if f.open_only or f.overdue:
-        query = query.filter(status__in=list(OPEN_STATUSES))
-    if f.priorities:
-        query = query.filter(priority__in=[task_fields.priority(p) for p in f.priorities])
-    if f.label:
-        query = query.filter(labels__name=f.label.strip().lstrip("+#").lower())
-    if f.due_before is not None:
-        query = query.filter(due_at__lt=task_fields.as_utc(f.due_before))
-    if f.due_after is not None:
-        query = query.filter(due_at__gte=task_fields.as_utc(f.due_after))
-    if f.overdue:
-        query = query.filter(due_at__lt=utcnow())
-    if f.text and f.text.strip():
-        words = f.text.strip()
-        query = query.filter(Q(title__icontains=words) | Q(description__icontains=words))
-    return query
+def _select(actor: Actor, f: TaskFilter) -> TaskSelect:
+    if isinstance(f.project, ProjectView) and f.project.organization_id != actor.organization_id:
+        raise NotFound(f"No project {f.project.key}")
+    return TaskSelect(actor, f)
+
+
+async def _project_exists(actor: Actor, f: TaskFilter) -> None:
+    """An empty answer for a project the caller named: NotFound if there is no such
+    project in the organization, rather than an empty list."""
+    if f.project is not None and not isinstance(f.project, ProjectView):
+        await load_project(actor, f.project)
 
 
 async def _page(
-    query: QuerySet[Task],
+    select: TaskSelect,
     field: str,
     descending: bool,
     position: dict[str, Any] | None,
     size: int,
 ) -> list[TaskView]:
     """Keyset pagination on (field, id). Tasks without a due date come last, ordered by id."""
-    order = [f"-{field}", "-id"] if descending else [field, "id"]
+    direction = "DESC" if descending else "ASC"
+    order = f"t.{field} {direction}, t.id {direction}"
     rows: list[TaskView] = []
     in_null_tail = position is not None and position["v"] is None
     if not in_null_tail:
-        head = query.filter(**{f"{field}__isnull": False}) if field == "due_at" else query
+        extra = ["t.due_at IS NOT NULL"] if field == "due_at" else []
         if position is not None:
-            head = head.filter(_after(field, descending, position))
-        rows = await _views(head.order_by(*order).limit(size))
+            extra.append(select.after(field, descending, position))
+        rows = await select.views(extra, order, size)
     if field == "due_at" and len(rows) < size:
-        tail = query.filter(due_at__isnull=True)
+        extra = ["t.due_at IS NULL"]
         if in_null_tail:
-            tail = tail.filter(id__gt=position["id"])  # type: ignore[index]
-        rows += await _views(tail.order_by("id").limit(size - len(rows)))
+            extra.append(select.tail_after(position["id"]))  # type: ignore[index]
+        rows += await select.views(extra, "t.id ASC", size - len(rows))
     return rows
-
-
-def _after(field: str, descending: bool, position: dict[str, Any]) -> Q:
-    op = "lt" if descending else "gt"
-    value, last_id = position["v"], position["id"]
-    return Q(**{f"{field}__{op}": value}) | (Q(**{field: value}) & Q(**{f"id__{op}": last_id}))
 
 
 def _parse_sort(sort: str) -> tuple[str, bool]:

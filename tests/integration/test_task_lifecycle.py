@@ -175,6 +175,34 @@ async def test_filters(owner):
     assert await keys(overdue=True) == []
 
 
+async def test_list_search_is_literal_and_names_only_live_projects(owner):
+    """`%` and `_` in a search are plain characters; labels come back sorted; a project
+    named by key or id that does not exist is a 404, not an empty list."""
+    web = await projects.get_project(owner, "WEB")
+    done = await tasks.create_task(
+        owner, project="WEB", title="Reach 100% coverage", labels=["qa", "ci"]
+    )
+    await tasks.create_task(owner, project="WEB", title="Reach 1000 users")
+    await tasks.create_task(owner, project="WEB", title="snake_case names")
+    await tasks.create_task(owner, project="WEB", title="snakeXcase names")
+
+    async def titles(**kw):
+        return sorted(t.title for t in (await list_tasks(owner, TaskFilter(**kw))).items)
+
+    assert await titles(text="100%") == ["Reach 100% coverage"]
+    assert await titles(text="E_C") == ["snake_case names"]
+    assert await titles(project=str(web.id), text="reach") == [
+        "Reach 100% coverage",
+        "Reach 1000 users",
+    ]
+    page = await list_tasks(owner, TaskFilter(project="web", label="ci"))
+    assert [(t.key, t.labels) for t in page.items] == [(done.key, ("ci", "qa"))]
+    assert (await list_tasks(owner, TaskFilter(project="WEB", text="nothing"))).items == []
+    for missing in ("NOPE", "00000000-0000-0000-0000-000000000000"):
+        with pytest.raises(NotFound):
+            await list_tasks(owner, TaskFilter(project=missing))
+
+
 @pytest.mark.parametrize(
     "sort",
     ["-created_at", "created_at", "priority", "-priority", "due_at", "-due_at", "updated_at"],
