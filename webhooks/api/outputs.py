@@ -112,27 +112,39 @@ class TaskOut(BaseModel):
 
     @classmethod
     def of(cls, view: TaskView) -> TaskOut:
-        return cls(
-            id=view.id,
-            key=view.key,
-            number=view.number,
-            organization_id=view.organization_id,
-            project_id=view.project_id,
-            project_key=view.project_key,
-            title=view.title,
-            description=view.description,
-            status=view.status.value,
-            priority=view.priority.label,
-            assignee=UserOut.of(view.assignee),
-            reporter=UserOut.of(view.reporter),
-            due_at=view.due_at,
-            started_at=view.started_at,
-            completed_at=view.completed_at,
-            labels=list(view.labels),
-            version=view.version,
-            created_at=view.created_at,
-            updated_at=view.updated_at,
-        )
+        return cls.model_validate(task_fields(view))
+
+
+def task_fields(view: TaskView) -> dict:
+    """A task as TaskOut's fields, in plain values: a page validates (and is written as
+    JSON) in one pass through its envelope model instead of one model per task."""
+    return {
+        "id": view.id,
+        "key": view.key,
+        "number": view.number,
+        "organization_id": view.organization_id,
+        "project_id": view.project_id,
+        "project_key": view.project_key,
+        "title": view.title,
+        "description": view.description,
+        "status": view.status.value,
+        "priority": view.priority.label,
+        "assignee": _user_fields(view.assignee),
+        "reporter": _user_fields(view.reporter),
+        "due_at": view.due_at,
+        "started_at": view.started_at,
+        "completed_at": view.completed_at,
+        "labels": list(view.labels),
+        "version": view.version,
+        "created_at": view.created_at,
+        "updated_at": view.updated_at,
+    }
+
+
+def _user_fields(view: UserView | None) -> dict | None:
+    if view is None:
+        return None
+    return {"id": view.id, "name": view.name, "email": view.email, "timezone": view.timezone}
 
 
 class CommentOut(BaseModel):

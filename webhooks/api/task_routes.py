@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, g
-from quart_schema import tag, validate_querystring, validate_request, validate_response
+from quart import Blueprint, Response, g
+from quart_schema import (
+    document_response,
+    tag,
+    validate_querystring,
+    validate_request,
+    validate_response,
+)
 
 from core.enums import Source
 from core.errors import ValidationFailed
@@ -21,10 +27,10 @@ from webhooks.api.inputs import (
     TaskPatchIn,
     TaskReplaceIn,
 )
-from webhooks.api.outputs import ActivityOut, CommentOut, Empty, ProjectOut, TaskOut
+from webhooks.api.outputs import ActivityOut, CommentOut, Empty, ProjectOut, TaskOut, task_fields
 from webhooks.api.task_params import etag, expected_version, task_filter
 from webhooks.auth.caller import current_actor
-from webhooks.envelope import Envelope, PageEnvelope, ok
+from webhooks.envelope import Envelope, PageEnvelope, json_ok, ok
 from webhooks.errors import error_responses
 from webhooks.metrics import current_metrics
 from webhooks.runtime import runtime
@@ -32,9 +38,10 @@ from webhooks.runtime import runtime
 blueprint = Blueprint("tasks", __name__, url_prefix="/api/v1")
 
 
-def _page(page: Page[TaskView], limit: int) -> dict:
-    return ok(
-        [TaskOut.of(t) for t in page.items],
+def _page(page: Page[TaskView], limit: int) -> Response:
+    return json_ok(
+        PageEnvelope[TaskOut],
+        [task_fields(t) for t in page.items],
         next_cursor=page.next_cursor,
         has_more=page.next_cursor is not None,
         limit=limit,
@@ -58,8 +65,8 @@ def _count(view: TaskView, *, created: bool) -> None:
 @blueprint.get("/tasks")
 @tag(["tasks"])
 @validate_querystring(TaskListQuery)
-@validate_response(PageEnvelope[TaskOut], 200)
-async def list_all(query_args: TaskListQuery) -> dict:
+@document_response(PageEnvelope[TaskOut], 200)
+async def list_all(query_args: TaskListQuery) -> Response:
     """Tasks across projects, filtered and sorted; follow `meta.next_cursor` for more."""
     actor = await current_actor()
     page = await list_tasks(
@@ -208,8 +215,8 @@ async def restore_project(project_ref: str) -> dict:
 @blueprint.get("/projects/<project_ref>/tasks")
 @tag(["tasks"])
 @validate_querystring(TaskListQuery)
-@validate_response(PageEnvelope[TaskOut], 200)
-async def list_project_tasks(project_ref: str, query_args: TaskListQuery) -> dict:
+@document_response(PageEnvelope[TaskOut], 200)
+async def list_project_tasks(project_ref: str, query_args: TaskListQuery) -> Response:
     actor = await current_actor()
     project = await runtime().projects.get(actor, project_ref)
     page = await list_tasks(
