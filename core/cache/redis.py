@@ -28,6 +28,14 @@ log = logging.getLogger(__name__)
 # What redis-py raises when the server is down, restarting or unreachable.
 UNREACHABLE: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
 CONNECT_TIMEOUT_SECONDS = 2.0
+# A counter's increment and its expiry (set once, when it has none) in one command: a
+# MULTI/INCR/PEXPIRE/EXEC transaction is four commands and four replies to parse, and a
+# rate limit counts every API request.
+INCR_WITH_TTL = """
+local count = redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
 
 
 class _Outage:
@@ -76,6 +84,7 @@ class RedisCache:
         self._client = client
         self._prefix = prefix
         self._outage = _Outage()
+        self._incr = client.register_script(INCR_WITH_TTL)
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "teamflow:") -> RedisCache:
@@ -124,10 +133,7 @@ class RedisCache:
 
     async def incr(self, key: str, *, ttl: float) -> int:
         try:
-            async with self._client.pipeline(transaction=True) as pipe:
-                pipe.incr(self._key(key))
-                pipe.pexpire(self._key(key), _millis(ttl), nx=True)
-                count, _ = await pipe.execute()
+            count = await self._incr(keys=[self._key(key)], args=[_millis(ttl)])
         except UNREACHABLE as exc:
             self._outage.failed(exc)
             return 0
