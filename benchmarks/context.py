@@ -34,6 +34,7 @@ class Options:
     analytics_reps: int
     digest_rounds: int
     profile: bool = False
+    profile_format: str = "svg"
 
 
 @dataclass

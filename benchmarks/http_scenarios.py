@@ -250,7 +250,7 @@ def _profile_path(
     """Where to write a py-spy profile of this run, when asked (TeamFlow, first round)."""
     if not context.options.profile or name != "teamflow" or round_index:
         return None
-    return context.workdir / "profiles" / f"{key}-{workers}w.svg"
+    return context.workdir / "profiles" / f"{key}-{workers}w.{context.options.profile_format}"
 
 
 async def _one_run(

@@ -14,7 +14,9 @@ from benchmarks.servers import Server
 
 @asynccontextmanager
 async def recording(server: Server, path: Path | None, seconds: float) -> AsyncIterator[None]:
-    """Record every worker of `server` for `seconds` into `path` (an SVG); no-op for None."""
+    """Record every worker of `server` for `seconds` into `path`, an SVG flame graph, or
+    collapsed stacks (py-spy's raw format, for flamegraph.pl or speedscope) when it ends
+    in .txt; no-op for None."""
     spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if path is None or spy is None:
         yield
@@ -31,6 +33,8 @@ async def recording(server: Server, path: Path | None, seconds: float) -> AsyncI
         "50",
         "--duration",
         str(max(1, int(seconds))),
+        "--format",
+        "raw" if path.suffix == ".txt" else "flamegraph",
         "--output",
         str(path),
         stdout=asyncio.subprocess.DEVNULL,

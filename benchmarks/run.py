@@ -62,6 +62,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--profile", action="store_true", help="py-spy flame graphs of TeamFlow")
     parser.add_argument(
+        "--profile-format",
+        choices=("svg", "txt"),
+        default="svg",
+        help="svg flame graphs, or txt collapsed stacks (py-spy raw) to sum up",
+    )
+    parser.add_argument(
         "--output", type=Path, help="results JSON (default benchmarks/results.json)"
     )
     parser.add_argument(
@@ -88,6 +94,7 @@ def options_from(args: argparse.Namespace) -> ctx.Options:
         analytics_reps=5 if quick else 15,
         digest_rounds=1 if quick else 2,
         profile=args.profile,
+        profile_format=args.profile_format,
     )
 
 

@@ -2,6 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+from webhooks.api.outputs import TaskOut
+from webhooks.envelope import PageEnvelope
+
 
 async def test_organizations(api, owner):
     created = await api.call(
@@ -229,6 +232,33 @@ async def test_task_list_filters(api, owner):
     assert await titles(owner.access, q="needle") == ["Search me please"]
     assert await titles(owner.access, project="INBOX", sort="-priority", limit=1) == ["Mine urgent"]
     assert await titles(owner.access, overdue="true") == []
+
+
+async def test_a_task_list_answers_in_its_documented_shape(api, owner):
+    """The list is written straight to JSON: it still parses as the documented envelope,
+    and each task reads the same as the single-task answer."""
+    member = await api.join(owner, "member", "Alice")
+    due = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    created = await api.call(
+        "POST",
+        "/api/v1/tasks",
+        token=owner.access,
+        body={
+            "project": "INBOX",
+            "title": "Ünïcode — ok",
+            "assignee_id": member.user_id,
+            "labels": ["ui", "bug"],
+            "due_at": due,
+        },
+    )
+    listed = await api.call("GET", "/api/v1/tasks", token=owner.access, query={"limit": 1})
+    one = await api.call("GET", f"/api/v1/tasks/{created.data['key']}", token=owner.access)
+
+    page = PageEnvelope[TaskOut].model_validate(listed.body)
+    assert page.meta.limit == 1 and page.meta.request_id
+    assert listed.data == [one.data]
+    assert listed.data[0]["labels"] == ["bug", "ui"]
+    assert listed.data[0]["assignee"]["name"] == "Alice"
 
 
 async def test_metrics_count_requests_and_tasks(api, owner):

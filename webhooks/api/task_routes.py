@@ -40,7 +40,6 @@ blueprint = Blueprint("tasks", __name__, url_prefix="/api/v1")
 
 def _page(page: Page[TaskView], limit: int) -> Response:
     return json_ok(
-        PageEnvelope[TaskOut],
         [task_fields(t) for t in page.items],
         next_cursor=page.next_cursor,
         has_more=page.next_cursor is not None,
