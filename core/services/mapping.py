@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from core.models import Activity, Comment, Membership, Organization, Project, Task, User
 from core.views import (
     ActivityView,
@@ -74,69 +71,6 @@ def task_view(task: Task) -> TaskView:
         version=task.version,
         created_at=task.created_at,
         updated_at=task.updated_at,
-    )
-
-
-# The columns `task_view_from_values` needs, for `QuerySet.values(*TASK_VIEW_FIELDS)`.
-TASK_VIEW_FIELDS = (
-    "id",
-    "organization_id",
-    "project_id",
-    "project__key",
-    "number",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "assignee__id",
-    "assignee__name",
-    "assignee__email",
-    "assignee__timezone",
-    "reporter__id",
-    "reporter__name",
-    "reporter__email",
-    "reporter__timezone",
-    "due_at",
-    "started_at",
-    "completed_at",
-    "version",
-    "created_at",
-    "updated_at",
-)
-
-
-def task_view_from_values(row: dict[str, Any], labels: Iterable[str]) -> TaskView:
-    """The same view as `task_view`, from a row of `values(*TASK_VIEW_FIELDS)`."""
-    return TaskView(
-        id=row["id"],
-        organization_id=row["organization_id"],
-        project_id=row["project_id"],
-        project_key=row["project__key"],
-        number=row["number"],
-        title=row["title"],
-        description=row["description"],
-        status=row["status"],
-        priority=row["priority"],
-        assignee=_user_from_values(row, "assignee"),
-        reporter=_user_from_values(row, "reporter"),
-        due_at=row["due_at"],
-        started_at=row["started_at"],
-        completed_at=row["completed_at"],
-        labels=tuple(sorted(labels)),
-        version=row["version"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
-
-
-def _user_from_values(row: dict[str, Any], prefix: str) -> UserView | None:
-    if row[f"{prefix}__id"] is None:
-        return None
-    return UserView(
-        id=row[f"{prefix}__id"],
-        name=row[f"{prefix}__name"],
-        email=row[f"{prefix}__email"],
-        timezone=row[f"{prefix}__timezone"],
     )
 
 

@@ -110,30 +110,46 @@ class TaskSelect:
         return f"t.id > {self.q.bind(last_id)}"
 
     async def views(self, extra: list[str], order: str, limit: int) -> list[TaskView]:
-        labels = (
-            "(SELECT json_group_array(name) FROM "
-            "(SELECT l.name AS name FROM task_labels l WHERE l.task_id = t.id ORDER BY l.name))"
-            if self.sqlite
-            else "ARRAY(SELECT l.name FROM task_labels l WHERE l.task_id = t.id ORDER BY l.name)"
-        )
-        sql = f"""
-            SELECT t.id, t.organization_id, t.project_id, p.key AS project_key, t.number,
-                t.title, t.description, t.status, t.priority,
-                a.id AS a_id, a.name AS a_name, a.email AS a_email, a.timezone AS a_tz,
-                r.id AS r_id, r.name AS r_name, r.email AS r_email, r.timezone AS r_tz,
-                t.due_at, t.started_at, t.completed_at, t.version, t.created_at, t.updated_at,
-                {labels} AS labels
-            FROM tasks t
-            JOIN projects p ON p.id = t.project_id
-            LEFT JOIN users a ON a.id = t.assignee_id
-            LEFT JOIN users r ON r.id = t.reporter_id
-            WHERE {self.where(*extra)}
-            ORDER BY {order}
-            LIMIT {int(limit)}"""
-        rows = await self._run(sql)
-        if self.sqlite:
-            return [_view(row, json.loads(row["labels"]), _sqlite_value) for row in rows]
-        return [_view(row, row["labels"], _same) for row in rows]
+        sql = _views_sql(self.sqlite, self.where(*extra), order, limit)
+        return _views_of(self.sqlite, await self._run(sql))
+
+
+async def task_view_by_id(task_id: uuid.UUID) -> TaskView | None:
+    """One task by id, deleted or not, in the same single statement as a page: what a
+    write answers with once it has committed."""
+    q = Statement()
+    sql = _views_sql(q.dialect.sqlite, f"t.id = {q.bind(task_id)}", "t.id", 1)
+    found = _views_of(q.dialect.sqlite, await q.rows(sql))
+    return found[0] if found else None
+
+
+def _views_sql(sqlite: bool, where: str, order: str, limit: int) -> str:
+    labels = (
+        "(SELECT json_group_array(name) FROM "
+        "(SELECT l.name AS name FROM task_labels l WHERE l.task_id = t.id ORDER BY l.name))"
+        if sqlite
+        else "ARRAY(SELECT l.name FROM task_labels l WHERE l.task_id = t.id ORDER BY l.name)"
+    )
+    return f"""
+        SELECT t.id, t.organization_id, t.project_id, p.key AS project_key, t.number,
+            t.title, t.description, t.status, t.priority,
+            a.id AS a_id, a.name AS a_name, a.email AS a_email, a.timezone AS a_tz,
+            r.id AS r_id, r.name AS r_name, r.email AS r_email, r.timezone AS r_tz,
+            t.due_at, t.started_at, t.completed_at, t.version, t.created_at, t.updated_at,
+            {labels} AS labels
+        FROM tasks t
+        JOIN projects p ON p.id = t.project_id
+        LEFT JOIN users a ON a.id = t.assignee_id
+        LEFT JOIN users r ON r.id = t.reporter_id
+        WHERE {where}
+        ORDER BY {order}
+        LIMIT {int(limit)}"""
+
+
+def _views_of(sqlite: bool, rows: list[dict[str, Any]]) -> list[TaskView]:
+    if sqlite:
+        return [_view(row, json.loads(row["labels"]), _sqlite_value) for row in rows]
+    return [_view(row, row["labels"], _same) for row in rows]
 
 
 def _view(row: dict[str, Any], labels: list[str], value) -> TaskView:

@@ -15,11 +15,11 @@ from tortoise.queryset import QuerySet
 
 from core.enums import CLOSED_STATUSES, TaskPriority, TaskStatus
 from core.errors import NotFound, ValidationFailed
-from core.models import Task, TaskLabel
+from core.models import Task
 from core.permissions import Actor
-from core.services.mapping import TASK_VIEW_FIELDS, task_view, task_view_from_values
+from core.services.mapping import task_view
 from core.services.projects import load_project
-from core.services.task_list_sql import TaskSelect
+from core.services.task_list_sql import TaskSelect, task_view_by_id
 from core.views import Page, ProjectView, TaskView
 
 TASK_KEY_PATTERN = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,9})$")
@@ -65,10 +65,10 @@ async def load_task(actor: Actor, ref: uuid.UUID | str) -> Task:
 
 
 async def view_of(task_id: uuid.UUID) -> TaskView:
-    found = await _views(Task.filter(id=task_id))
-    if not found:
+    found = await task_view_by_id(task_id)
+    if found is None:
         raise NotFound(f"No task {task_id}")
-    return found[0]
+    return found
 
 
 async def list_tasks(
@@ -172,20 +172,6 @@ def _parse_sort(sort: str) -> tuple[str, bool]:
         choices = ", ".join(SORTS)
         raise ValidationFailed.on("sort", f"cannot sort by '{sort}' (choose from {choices})")
     return field, sort.startswith("-")
-
-
-async def _views(query: QuerySet[Task]) -> list[TaskView]:
-    """A page's tasks as views, read as plain values in two queries whatever the page size.
-
-    Model instances for a page (each task with its project, two users and its labels) cost
-    more than the queries: about 5.6 ms of CPU for 50 tasks, against 2 ms this way."""
-    rows = await query.values(*TASK_VIEW_FIELDS)
-    labels: dict[uuid.UUID, list[str]] = {}
-    if rows:
-        ids = [row["id"] for row in rows]
-        for task_id, name in await TaskLabel.filter(task_id__in=ids).values_list("task_id", "name"):
-            labels.setdefault(task_id, []).append(name)
-    return [task_view_from_values(row, labels.get(row["id"], ())) for row in rows]
 
 
 def _encode_cursor(task: TaskView, field: str, sort: str) -> str:
