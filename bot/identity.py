@@ -50,8 +50,10 @@ async def resolve(
     base_url: str | None = None,
 ) -> SlackContext:
     """Link the caller on first contact (asking Slack's users.info once), then reuse the link."""
-    actor = await slack_links.linked_actor(team_id, slack_user_id)
-    if actor is None:
+    linked = await slack_links.linked_member(team_id, slack_user_id)
+    if linked is not None:
+        actor, timezone = linked.actor, linked.timezone
+    else:
         profile = await fetch_profile(client, team_id=team_id, slack_user_id=slack_user_id)
         organization_id = await slack_links.organization_for_team(team_id)
         if organization_id is None:
@@ -61,13 +63,13 @@ async def resolve(
                 team_id, team_name=team_name, first_user=profile
             )
         actor = await slack_links.actor_for_profile(profile, organization_id=organization_id)
-    user = await users.get_user(actor.user_id)
+        timezone = (await users.get_user(actor.user_id)).timezone
     return SlackContext(
         actor=actor,
         team_id=team_id,
         slack_user_id=slack_user_id,
         channel_id=channel_id,
-        timezone=user.timezone,
+        timezone=timezone,
         now=utcnow(),
         client=client,
         morning_default_on=morning_default_on,

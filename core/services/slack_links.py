@@ -14,11 +14,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from core import validation
-from core.enums import Source
+from core.enums import Role, Source
 from core.errors import NotFound, ValidationFailed
 from core.models import Organization, SlackChannel, SlackUserLink, SlackWorkspace, User
 from core.permissions import Actor
 from core.services import members, organizations
+from core.services.analytics_sql import Statement, as_uuid
 from core.services.projects import load_project
 
 
@@ -114,6 +115,40 @@ async def linked_actor(team_id: str, slack_user_id: str) -> Actor | None:
         )
     except NotFound:
         return None
+
+
+@dataclass(frozen=True)
+class LinkedMember:
+    actor: Actor
+    timezone: str
+
+
+async def linked_member(team_id: str, slack_user_id: str) -> LinkedMember | None:
+    """`linked_actor` and the person's time zone in one statement (every Slack command
+    starts here): the link, an active user, an active membership, a live organization."""
+    q = Statement()
+    sql = f"""
+        SELECT u.id AS user_id, m.organization_id AS organization_id, m.role AS role,
+            u.timezone AS timezone
+        FROM slack_user_links s
+        JOIN users u ON u.id = s.user_id
+        JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id
+        JOIN organizations o ON o.id = m.organization_id
+        WHERE s.team_id = {q.bind(team_id)} AND s.slack_user_id = {q.bind(slack_user_id)}
+            AND u.is_active = {q.bind(True)} AND m.is_active = {q.bind(True)}
+            AND o.is_active = {q.bind(True)}
+        LIMIT 1"""
+    rows = await q.rows(sql)
+    if not rows:
+        return None
+    row = rows[0]
+    actor = Actor(
+        as_uuid(row["user_id"]),
+        as_uuid(row["organization_id"]),
+        Role(row["role"]),
+        Source.SLACK,
+    )
+    return LinkedMember(actor=actor, timezone=row["timezone"])
 
 
 async def actor_for_profile(profile: SlackProfile, *, organization_id: uuid.UUID) -> Actor:
