@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # What redis-py raises when the server is down, restarting or unreachable.
 UNREACHABLE: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
 CONNECT_TIMEOUT_SECONDS = 2.0
+READ_GRACE_SECONDS = 1.0
 # A counter's increment and its expiry (set once, when it has none) in one command: a
 # MULTI/INCR/PEXPIRE/EXEC transaction is four commands and four replies to parse, and a
 # rate limit counts every API request.
@@ -66,7 +67,15 @@ class RedisSubscription:
         self._prefix = prefix
 
     async def get(self, timeout: float) -> Message | None:
-        raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=timeout)
+        # redis-py's own timeout covers waiting for data; a reply cut mid-read can hold the
+        # call longer, so the caller's deadline is enforced here as well.
+        try:
+            async with asyncio.timeout(timeout + READ_GRACE_SECONDS):
+                raw = await self._pubsub.get_message(
+                    ignore_subscribe_messages=True, timeout=timeout
+                )
+        except TimeoutError:
+            return None
         if raw is None:
             return None
         return Message(raw["channel"].removeprefix(self._prefix), raw["data"])
