@@ -102,19 +102,8 @@ async def disconnect_workspace(team_id: str) -> bool:
 
 async def linked_actor(team_id: str, slack_user_id: str) -> Actor | None:
     """The actor of an already-linked Slack user, without asking Slack anything."""
-    link = await SlackUserLink.get_or_none(
-        team_id=team_id, slack_user_id=slack_user_id, user__is_active=True
-    )
-    if link is None:
-        return None
-    try:
-        return await members.actor_for(
-            link.user_id,
-            link.organization_id,
-            source=Source.SLACK,  # type: ignore[attr-defined]
-        )
-    except NotFound:
-        return None
+    found = await linked_member(team_id, slack_user_id)
+    return None if found is None else found.actor
 
 
 @dataclass(frozen=True)
