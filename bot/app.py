@@ -10,6 +10,8 @@ from bot.installation_store import TeamFlowInstallationStore
 from bot.listeners import actions, commands, events, home, lifecycle, morning, shortcuts, views
 from bot.listeners.common import NOT_INSTALLED, Door
 from bot.notifier import ClientFor, HomeRefresher
+from bot.tracked_listeners import track_listeners
+from core.background_work import BackgroundWork
 from core.config import Settings
 
 LISTENERS = (commands, actions, morning, views, shortcuts, lifecycle, home)
@@ -20,10 +22,16 @@ def slack_client(settings: Settings, *, token: str | None = None) -> AsyncWebCli
     return AsyncWebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url)
 
 
-def build_bolt_app(settings: Settings, *, client: AsyncWebClient | None = None) -> AsyncApp:
+def build_bolt_app(
+    settings: Settings,
+    *,
+    client: AsyncWebClient | None = None,
+    background: BackgroundWork | None = None,
+) -> AsyncApp:
     """Single-workspace mode (SLACK_BOT_TOKEN): the workspace's organization is created on
     first contact. Multi-workspace mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET): each
-    request's bot token comes from the workspace's installation, made at /slack/install."""
+    request's bot token comes from the workspace's installation, made at /slack/install.
+    Listener work after the ack is registered with `background`, for shutdown to await."""
     multi = settings.slack_multi_workspace
     if multi:
         # No token of its own: Bolt sets each request's token from the installation store.
@@ -39,6 +47,8 @@ def build_bolt_app(settings: Settings, *, client: AsyncWebClient | None = None) 
         # What Bolt answers a workspace without an installation, before any listener runs.
         user_facing_authorize_error_message=NOT_INSTALLED if multi else None,
     )
+    if background is not None:
+        track_listeners(app, background)
     door = door_for(settings)
     for module in LISTENERS:
         module.register(app, door)

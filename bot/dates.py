@@ -35,6 +35,7 @@ WEEKDAYS = {
 TIME_HINT = re.compile(r"\d:\d|\d\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b")
 UNREADABLE = "Couldn't read '{text}' as a date. Try tomorrow, friday, 2026-12-01 or in 3 days."
 UNREADABLE_TIME = "Couldn't read the time in '{text}'. Try tomorrow 14:00 or friday 9am."
+OUT_OF_RANGE = "'{text}' is out of range: a due date must fall between the years 1 and 9999."
 
 
 class DueDateError(ValueError):
@@ -58,7 +59,12 @@ def parse_due(text: str, *, now: datetime, timezone: str) -> datetime:
         raise DueDateError(UNREADABLE.format(text=text.strip()))
     if "time" not in data.parts and TIME_HINT.search(phrase):
         raise DueDateError(UNREADABLE_TIME.format(text=text.strip()))
-    return _to_utc(data.date_obj, has_time="time" in data.parts, zone=zone)
+    try:
+        return _to_utc(data.date_obj, has_time="time" in data.parts, zone=zone)
+    except OverflowError:
+        # 9999-12-31 west of UTC (or 0001-01-01 east of it) is past the last (or before
+        # the first) moment a datetime can hold once converted to UTC.
+        raise DueDateError(OUT_OF_RANGE.format(text=text.strip())) from None
 
 
 def resolve_keywords(phrase: str, *, today: date) -> str:

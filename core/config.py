@@ -105,6 +105,9 @@ class Settings(BaseSettings):
         default="/task", pattern=r"^/[a-z0-9_-]{1,31}$", alias="SLACK_COMMAND"
     )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, alias="TEAMFLOW_MAX_BODY_BYTES")
+    shutdown_drain_seconds: float = Field(
+        default=10.0, ge=0, le=600, alias="TEAMFLOW_SHUTDOWN_DRAIN_SECONDS"
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 
@@ -90,6 +91,7 @@ def serve(host: str | None, port: int | None, workers: int | None, graceful_time
     from hypercorn.run import run
 
     settings = _settings()
+    _hold_drain_to(graceful_timeout, settings)
     count = workers or settings.web_concurrency
     config = Config()
     config.application_path = "teamflow.asgi:create_app()"
@@ -110,6 +112,15 @@ def serve(host: str | None, port: int | None, workers: int | None, graceful_time
     if settings.scheduler_in_web:
         click.echo("The scheduler runs in this process (TEAMFLOW_RUN_SCHEDULER).")
     sys.exit(run(config))
+
+
+def _hold_drain_to(graceful_timeout: float, settings: Settings) -> None:
+    """Acknowledged Slack work gets --graceful-timeout at shutdown, or the shorter
+    TEAMFLOW_SHUTDOWN_DRAIN_SECONDS; the worker processes read it from the environment."""
+    drain = graceful_timeout
+    if "shutdown_drain_seconds" in settings.model_fields_set:
+        drain = min(settings.shutdown_drain_seconds, graceful_timeout)
+    os.environ["TEAMFLOW_SHUTDOWN_DRAIN_SECONDS"] = str(drain)
 
 
 @main.group(

@@ -8,6 +8,7 @@ from quart import Quart, request
 from quart_cors import cors
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
 
+from core.background_work import BackgroundWork
 from core.cache import Cache, create_cache
 from core.config import Settings, get_settings
 from core.db import close_db, init_db
@@ -76,7 +77,8 @@ def create_app(
     metrics.attach(app, request_metrics)
     observability.install(app, slow_request_ms=settings.slow_request_ms, observer=request_metrics)
     _guard_api(app, runtime)
-    bolt = _slack_app(settings)
+    after_ack = BackgroundWork()  # Slack listener work still running after the ack
+    bolt = _slack_app(settings, after_ack)
     slack_routes.attach(app, bolt)
     notifier = _notifier(settings, bolt, runtime.cache)
     app.extensions["teamflow_notifier"] = notifier
@@ -141,11 +143,12 @@ def create_app(
 
     @app.after_serving
     async def close_connections() -> None:
+        if socket_mode is not None:
+            await socket_mode.close_async()
+        await after_ack.drain(timeout=settings.shutdown_drain_seconds)
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
-        if socket_mode is not None:
-            await socket_mode.close_async()
         await runtime.cache.close()
         if runtime.manage_database:
             await close_db()
@@ -153,7 +156,7 @@ def create_app(
     return app
 
 
-def _slack_app(settings: Settings):
+def _slack_app(settings: Settings, after_ack: BackgroundWork):
     """The Bolt app when Slack is configured (a bot token, or a client id and secret for
     multi-workspace install; HTTP mode needs the signing secret, Socket Mode the app
     token), else None: `/slack/events` then says Slack is not configured."""
@@ -163,7 +166,7 @@ def _slack_app(settings: Settings):
         return None
     from bot.app import build_bolt_app
 
-    return build_bolt_app(settings)
+    return build_bolt_app(settings, background=after_ack)
 
 
 def _notifier(settings: Settings, bolt, cache: Cache):

@@ -3,24 +3,26 @@
 
 There is no Quart adapter in slack-bolt; this converts a Quart request into a Bolt
 request (raw body, so the signature check sees the exact bytes Slack signed) and back.
+The signature is checked here first (webhooks/slack_signatures.py), so a malformed one
+is refused with a 401 and a request seen before is acknowledged without running again.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 
 from quart import Blueprint, Quart, Response, current_app, request
 from quart_schema import hide
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
 from werkzeug.datastructures import Headers
 
+from webhooks import slack_signatures as signatures
 from webhooks.errors import error_response
 from webhooks.runtime import runtime
 
-EVENT_MEMORY_SECONDS = 3600
+log = logging.getLogger(__name__)
 
 blueprint = Blueprint("slack", __name__)
 EXTENSION_KEY = "teamflow_slack"
@@ -34,18 +36,35 @@ def attach(app: Quart, bolt: AsyncApp | None) -> None:
 @hide
 async def slack_events() -> Response:
     bolt: AsyncApp | None = current_app.extensions.get(EXTENSION_KEY)
-    if bolt is None or not runtime().settings.slack_signing_secret:
+    secret = runtime().settings.slack_signing_secret
+    if bolt is None or not secret:
         # Without a signing secret (Socket Mode only) nothing over HTTP can be trusted.
         return error_response(404, "NOT_FOUND", "Slack over HTTP is not configured on this server")
     raw = await request.get_data()
     body = raw.decode("utf-8")
-    if await _already_seen(raw):
-        # Slack retries an event it thinks we missed (X-Slack-Retry-Num); do it only once.
-        return Response("", status=200)
+    refused = await _refused_or_repeated(body, secret=secret)
+    if refused is not None:
+        return refused
     bolt_response = await bolt.async_dispatch(_bolt_request(body))
     if bolt_response.status == 401:
-        return error_response(401, "UNAUTHORIZED", "The Slack signature is missing, wrong or stale")
+        return error_response(401, "UNAUTHORIZED", signatures.MISSING_OR_WRONG)
     return _quart_response(bolt_response)
+
+
+async def _refused_or_repeated(body: str, *, secret: str) -> Response | None:
+    """A 401 for a bad signature, an empty 200 for a request seen before, else None."""
+    if signatures.is_ssl_check(body, request.mimetype):
+        return None
+    try:
+        signature = signatures.verify(body, request.headers, secret=secret)
+    except signatures.SignatureRefused as exc:
+        return error_response(401, "UNAUTHORIZED", str(exc))
+    if await signatures.first_sight(runtime().cache, body, request.mimetype, signature=signature):
+        return None
+    # A captured request replayed within Slack's window, or Slack's retry of an event
+    # handled already: acknowledged, not run again.
+    log.info("repeated Slack request acknowledged and not run again")
+    return Response("", status=200)
 
 
 @blueprint.get("/slack/install")
@@ -92,27 +111,3 @@ def _quart_response(bolt_response: BoltResponse) -> Response:
         for value in values:
             headers.add(name, value)
     return Response(bolt_response.body, status=bolt_response.status, headers=headers)
-
-
-async def _already_seen(raw: bytes) -> bool:
-    """True for a correctly signed Events API delivery whose event_id was handled before."""
-    if request.mimetype != "application/json":
-        return False
-    try:
-        event_id = json.loads(raw).get("event_id")
-    except (ValueError, AttributeError):
-        return False
-    secret = runtime().settings.slack_signing_secret
-    if not event_id or not secret:
-        return False
-    verifier = SignatureVerifier(secret)
-    if not verifier.is_valid(
-        raw,
-        request.headers.get("X-Slack-Request-Timestamp", ""),
-        request.headers.get("X-Slack-Signature", ""),
-    ):
-        return False  # Bolt answers 401 for it
-    first = await runtime().cache.set_if_absent(
-        f"slack:event:{event_id}", "1", ttl=EVENT_MEMORY_SECONDS
-    )
-    return not first

@@ -3,13 +3,15 @@
 While Redis cannot be reached the cache is bypassed rather than failing the request
 that uses it (degrade open): reads miss, writes and deletes are dropped, counters read 0
 (so rate limits and sign-in throttles are not enforced), `set_if_absent` answers True
-(the caller goes ahead; a redelivered Slack event may then be handled twice), locks are
+(the caller goes ahead; a redelivered Slack event may then be handled twice and a
+replayed Slack request run again), locks are
 not acquired (background rounds wait for the next one) and publishing reaches nobody.
 One warning is logged when Redis stops answering and one when it answers again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator

@@ -97,6 +97,17 @@ async def test_bad_arguments_say_what_was_wrong(slack):
         assert expected.lower() in text_of(reply).lower(), (text, text_of(reply))
 
 
+async def test_a_due_date_past_the_end_of_the_calendar_is_explained(slack):
+    """Bob is in New York: 23:59 on 9999-12-31 there is already year 10000 in UTC."""
+    await slack.command("add Exists", user_id="U2")
+    for text in ("add Forever due:9999-12-31", "due INBOX-1 9999-12-31"):
+        reply = await slack.command(text, user_id="U2")
+        assert reply.params["response_type"] == "ephemeral", text
+        assert "'9999-12-31' is out of range" in text_of(reply), (text, text_of(reply))
+    assert "Forever" not in text_of(await slack.command("list all", user_id="U2"))
+    assert "2099" in text_of(await slack.command("due INBOX-1 2099-01-01", user_id="U2"))
+
+
 async def test_bare_command_opens_the_create_modal(slack):
     _, url = slack.new_response_url()
     from tests.fakes import slack_requests

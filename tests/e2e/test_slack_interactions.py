@@ -2,10 +2,13 @@
 
 import time
 
+import pytest
+
+from core.cache.redis import RedisCache
 from core.services import slack_links
-from core.services.task_queries import get_task
+from core.services.task_queries import get_task, list_tasks
 from core.services.task_sources import task_sources
-from tests.e2e.slack_harness import text_of
+from tests.e2e.slack_harness import SECRET, build, text_of
 from tests.fakes import slack_requests as slack_requests
 
 
@@ -184,8 +187,6 @@ async def test_a_retried_event_is_handled_once(slack):
     retry = await slack.post(body, kind, headers=slack_requests.retry_headers(1))
     assert retry.status == 200
     actor = await slack_links.linked_actor("T1", "U1")
-    from core.services.task_queries import list_tasks
-
     assert [t.title for t in (await list_tasks(actor)).items] == ["Only once"]
 
 
@@ -198,6 +199,66 @@ async def test_bad_missing_and_stale_signatures_are_refused(slack):
     assert wrong.status == stale.status == unsigned.status_code == 401
     assert wrong.body["error"]["code"] == "UNAUTHORIZED"
     assert slack.fake.calls() == []
+
+
+async def test_a_timestamp_that_is_not_a_number_is_refused_saying_so(slack):
+    _, url = slack.new_response_url()
+    body, kind = slack_requests.slash_command(text="add Sneaky", response_url=url)
+    sent = await slack.post(body, kind, headers={"X-Slack-Request-Timestamp": "1.7e9"})
+    assert sent.status == 401
+    assert sent.body["error"]["message"] == (
+        "X-Slack-Request-Timestamp must be a Unix time in whole seconds"
+    )
+    assert slack.fake.calls() == []
+
+
+async def test_a_click_replayed_byte_for_byte_runs_once(slack):
+    """Slack signs no nonce: the same signed request sent again within its five minutes
+    verifies again, so TeamFlow remembers the signatures it has seen."""
+    blocks, _ = await _task(slack)
+    name, url = slack.new_response_url()
+    payload = slack_requests.block_action(
+        action_id="task_done", message_blocks=blocks, response_url=url
+    )
+    body, kind = slack_requests.interaction(payload)
+    headers = slack_requests.signed_headers(body, kind, secret=SECRET)
+    first = await slack.client.post("/slack/events", data=body, headers=headers)
+    await slack.fake.wait_for(f"response_url:{name}")
+    again = await slack.client.post("/slack/events", data=body, headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert await again.get_data(as_text=True) == ""
+    with pytest.raises(AssertionError, match="got 1"):
+        await slack.fake.wait_for(f"response_url:{name}", count=2, timeout=1)
+
+
+async def test_the_same_command_signed_anew_by_slack_runs_again(slack):
+    """A new timestamp means Slack signed it again: not a replay, so it runs."""
+    name, url = slack.new_response_url()
+    body, kind = slack_requests.slash_command(text="add Twice on purpose", response_url=url)
+    now = int(time.time())
+    for count, stamp in enumerate((now - 1, now), start=1):
+        assert (await slack.post(body, kind, timestamp=stamp)).status == 200
+        await slack.fake.wait_for(f"response_url:{name}", count=count)
+    actor = await slack_links.linked_actor("T1", "U1")
+    titles = [t.title for t in (await list_tasks(actor)).items]
+    assert titles == ["Twice on purpose", "Twice on purpose"]
+
+
+async def test_slacks_unsigned_certificate_probe_is_answered(slack):
+    body, kind = slack_requests.ssl_check()
+    reply = await slack.client.post("/slack/events", data=body, headers={"Content-Type": kind})
+    assert reply.status_code == 200
+    assert slack.fake.calls() == []
+
+
+async def test_commands_still_run_while_the_cache_is_unreachable(db, fake_slack):
+    """Redis down: replays are not caught, but Slack's real requests still run."""
+    cache = RedisCache.from_url("redis://127.0.0.1:1/0")
+    try:
+        reply = await build(fake_slack, cache).command("add Works without Redis")
+    finally:
+        await cache.close()
+    assert "INBOX-1" in text_of(reply)
 
 
 def _form(values: dict[str, str]) -> dict:

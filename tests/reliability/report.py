@@ -87,6 +87,21 @@ FIXED = (
     "one when the database cannot be reached (bot/listeners/commands.py).",
     "The scheduler's tick was fixed at 60 s; TEAMFLOW_SCHEDULER_TICK_SECONDS sets it (the "
     "suite uses 2 s, so digests go out while the load runs).",
+    "A Slack request whose X-Slack-Request-Timestamp was not a number got a 500 from Bolt; "
+    "it is now refused with 401 before dispatching, saying so (webhooks/slack_signatures.py).",
+    "A signed Slack request (slash command, click, form) captured and sent again byte for "
+    "byte within Slack's five minutes ran again; each verified signature is now remembered "
+    "in the cache for eleven minutes and a repeat is answered 200 without running "
+    "(webhooks/slack_signatures.py; events keep their event_id check).",
+    "A signed generic webhook without Idempotency-Key, replayed within its five minutes, "
+    "was applied again (its delivery id was random); the id is now a digest of the signed "
+    "timestamp and body, so the replay is a duplicate (webhooks/inbound/generic.py).",
+    "Slack work still running after the acknowledgement was dropped on SIGTERM; listener "
+    "tasks are tracked and shutdown waits for them, up to TEAMFLOW_SHUTDOWN_DRAIN_SECONDS "
+    "(core/background_work.py, bot/tracked_listeners.py).",
+    "`due:9999-12-31` west of UTC (or the first day of year 1 east of it) raised "
+    "OverflowError; it is now explained as out of range, in quick add and `/task due` "
+    "(bot/dates.py).",
 )
 
 

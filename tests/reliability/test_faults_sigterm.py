@@ -16,7 +16,6 @@ import asyncio
 import time
 
 import aiohttp
-import pytest
 
 from core.models import Task
 from tests.reliability import deployment as deploy
@@ -112,15 +111,6 @@ async def _connect(base_url: str) -> bool:
         return False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known gap: Slack's slash command work runs after the acknowledgement, outside any "
-        "request, so Hypercorn's graceful shutdown does not wait for it; work still going "
-        "on at SIGTERM (here a first contact waiting on Slack's users.info) is dropped and "
-        "Slack does not retry an acknowledged command (see docs/reliability.md)"
-    ),
-)
 async def test_sigterm_lets_acknowledged_slash_commands_finish(
     db, fake_slack, processes, figures, tmp_path
 ):

@@ -101,16 +101,6 @@ def test_quick_add_due_dates_parse_or_explain(when: str, zone: str, figures):
     assert parsed.due_at is None or parsed.due_at.utcoffset() is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason=(
-        "known bug: the last day of year 9999 in a time zone west of UTC is past the "
-        "largest datetime once converted to UTC; bot/dates.py lets OverflowError escape "
-        "instead of DueDateError, so `/task add ... due:9999-12-31` (or `/task due`) "
-        "gets no proper answer (see docs/reliability.md)"
-    ),
-)
 def test_quick_add_due_at_the_end_of_time_is_explained(figures):
     """`due:9999-12-31` in New York: QuickAddError saying why, not a crash."""
     figures.set(inputs=1)

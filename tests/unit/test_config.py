@@ -55,3 +55,17 @@ def test_env_file_is_read(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     (tmp_path / ".env").write_text("DATABASE_URL=postgresql://u@db.internal/teamflow\n")
     assert load_settings().uses_postgres
+
+
+@pytest.mark.parametrize(("configured", "expected"), [(None, 7.0), ("30", 7.0), ("3", 3.0)])
+def test_serve_never_lets_the_shutdown_drain_outlast_its_graceful_timeout(
+    monkeypatch, tmp_path, configured, expected
+):
+    from teamflow.cli import _hold_drain_to
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEAMFLOW_SHUTDOWN_DRAIN_SECONDS", configured or "0")
+    if configured is None:
+        monkeypatch.delenv("TEAMFLOW_SHUTDOWN_DRAIN_SECONDS")
+    _hold_drain_to(7.0, load_settings())
+    assert load_settings().shutdown_drain_seconds == expected

@@ -128,6 +128,30 @@ def test_a_time_that_cannot_be_read_is_refused_rather_than_dropped() -> None:
         parse_due("tomorrow 25:00", now=WEDNESDAY, timezone="UTC")
 
 
+@pytest.mark.parametrize(
+    ("text", "timezone"),
+    [
+        ("9999-12-31", "America/New_York"),  # 23:59 in New York is 04:59 in year 10000 UTC
+        ("9999-12-31 20:00", "America/Los_Angeles"),
+        ("0001-01-01 01:00", "Asia/Kolkata"),  # before year 1 in UTC
+    ],
+)
+def test_a_day_past_the_ends_of_the_calendar_in_utc_is_refused_as_out_of_range(
+    text: str, timezone: str
+) -> None:
+    with pytest.raises(DueDateError) as caught:
+        parse_due(text, now=WEDNESDAY, timezone=timezone)
+    assert str(caught.value) == (
+        f"'{text}' is out of range: a due date must fall between the years 1 and 9999."
+    )
+
+
+def test_the_last_day_of_the_calendar_is_still_a_due_date_where_it_fits_in_utc() -> None:
+    assert parse_due("9999-12-31", now=WEDNESDAY, timezone="Asia/Kolkata") == utc(
+        9999, 12, 31, 18, 29
+    )
+
+
 def test_due_date_error_is_a_value_error() -> None:
     assert issubclass(DueDateError, ValueError)
 

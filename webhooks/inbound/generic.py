@@ -3,7 +3,9 @@
 Headers: `X-TeamFlow-Timestamp: <unix seconds>` and
 `X-TeamFlow-Signature: v1=<hex HMAC-SHA256 of "{timestamp}.{raw body}" with the secret>`;
 a timestamp more than 5 minutes away from now is refused, so a captured request cannot
-be replayed later. `Idempotency-Key` (optional) names the delivery for deduplication.
+be replayed later. `Idempotency-Key` (optional) names the delivery for deduplication;
+without it the signed timestamp and body do, so a request replayed within the five
+minutes is answered as a duplicate and not applied again.
 
 Body: {"action": "create"|"update"|"comment"|"complete"|"reopen", "task": "WEB-42",
 "external_id": "alert-123", "title", "description", "priority", "labels", "due_at",
@@ -12,8 +14,9 @@ Body: {"action": "create"|"update"|"comment"|"complete"|"reopen", "task": "WEB-4
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
-import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -31,6 +34,9 @@ from webhooks.inbound.payloads import (
 
 PROVIDER = "generic"
 TOLERANCE_SECONDS = 300
+# ASCII digits, and few: str.isdigit() also takes "²", which int() refuses, and int()
+# raises on thousands of digits.
+UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
 HEADERS = ("Content-Type", "User-Agent", "X-TeamFlow-Timestamp", "Idempotency-Key")
 
 
@@ -64,7 +70,10 @@ def verify(
     given = headers.get("X-TeamFlow-Signature", "").strip()
     if not stamp or not given:
         raise BadSignature("X-TeamFlow-Timestamp and X-TeamFlow-Signature are required")
-    if not stamp.isdigit() or abs((now or time.time()) - int(stamp)) > TOLERANCE_SECONDS:
+    if (
+        not UNIX_SECONDS.fullmatch(stamp)
+        or abs((now or time.time()) - int(stamp)) > TOLERANCE_SECONDS
+    ):
         raise BadSignature("X-TeamFlow-Timestamp is more than 5 minutes away from now")
     expected = "v1=" + hmac_sha256(secret, stamp.encode() + b"." + body)
     if not any(same(part.strip(), expected) for part in given.split(",")):
@@ -76,8 +85,20 @@ def event_of(headers: Mapping[str, str]) -> str:
 
 
 def delivery_id_of(headers: Mapping[str, str], body: bytes) -> str:
-    """The sender's `Idempotency-Key`; without one every delivery counts (no dedupe)."""
-    return headers.get("Idempotency-Key", "").strip() or f"auto:{uuid.uuid4()}"
+    """The sender's `Idempotency-Key`; without one, a digest of what the signature covers.
+
+    The signed timestamp and body, not the signature header: that header may hold several
+    signatures (secret rotation), and a replay could add or drop one and still verify.
+    The timestamp is digits only, so `{timestamp}.{body}` names one pair: two deliveries
+    differing in either never share an id, and a byte-for-byte replay within the window
+    is caught as a duplicate. Two identical bodies sent in the same second can only be
+    told apart by an `Idempotency-Key`.
+    """
+    key = headers.get("Idempotency-Key", "").strip()
+    if key:
+        return key
+    stamp = headers.get("X-TeamFlow-Timestamp", "").strip()
+    return "signed:" + hashlib.sha256(stamp.encode() + b"." + body).hexdigest()
 
 
 def decode(headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
