@@ -41,10 +41,14 @@ class Task(TimestampedModel):
             ("project_id", "is_active", "status"),
             ("assignee_id", "status"),
             ("organization_id", "due_at"),
-            ("organization_id", "completed_at"),
+            # Completed in a window always means status done (throughput, durations,
+            # digests); with the status in the key, counting them reads the index alone.
+            ("organization_id", "is_active", "status", "completed_at"),
             # Dashboards count an organization's open tasks (work in progress, workload,
             # overdue, by label and priority): without it, a scan of every task it has.
             ("organization_id", "is_active", "status"),
+            # Cumulative flow: tasks started in a window, and tasks never started.
+            ("organization_id", "is_active", "status", "started_at"),
         )
 
 

@@ -7,6 +7,7 @@ a time zone matters.
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,9 +17,10 @@ import pytest
 from core.enums import Role
 from core.errors import ValidationFailed
 from core.models import Task  # only to set a known history
-from core.services import analytics, tasks
+from core.services import analytics, analytics_scope, tasks
 from core.services.activity_feed import reader
 from core.services.analytics import AgeBucket, AnalyticsScope, Breakdown, DurationStats
+from core.services.analytics_scope import local_midnight
 from core.services.projects import list_projects
 from dashboards.analytics import default_filters, manager_dashboard, weekly_report
 from tests.factories import new_org, person, project
@@ -216,6 +218,126 @@ async def test_cumulative_flow_rebuilds_statuses_at_each_days_end(owner, strange
         (3, {"todo": 2, "in_progress": 0, "done": 3}, 5, 3),
         (4, {"todo": 2, "in_progress": 1, "done": 3}, 6, 3),
     ]
+
+
+async def test_cumulative_flow_across_the_autumn_dst_day_with_filters(owner, stranger):
+    # Berlin 10-24 ends at 10-24 22:00 UTC, 10-25 (25 hours) at 10-25 23:00, 10-26 at 10-26 23:00.
+    bob = (await person(owner, Role.MEMBER, "Bob")).user_id
+    app = (await project_ids(owner))["APP"]
+    await done(owner, created=utc(2026, 10, 1), completed=utc(2026, 10, 22), hours=48)  # A
+    await done(owner, created=utc(2026, 10, 10), completed=utc(2026, 10, 25, 12), hours=117,
+               assignee=bob)  # B: started before the scope, done inside it  # fmt: skip
+    await add(owner, created=utc(2026, 10, 15), status="in_progress",
+              started=utc(2026, 10, 25, 22, 30))  # C: 23:30 CET, still on 10-25  # fmt: skip
+    await add(owner, created=utc(2026, 10, 24, 21, 30))  # D: 23:30 CEST on 10-24
+    await add(owner, created=utc(2026, 10, 26, 22, 59))  # E: 23:59 on the last day
+    await add(owner, created=utc(2026, 10, 26, 23), status="in_progress",
+              started=utc(2026, 10, 24))  # F: created after the scope: left out  # fmt: skip
+    await done(owner, created=utc(2026, 10, 20), completed=utc(2026, 10, 24, 12))  # G: no start
+    await add(owner, created=utc(2026, 10, 1), status="done", completed=utc(2026, 10, 20),
+              started=utc(2026, 10, 25, 12))  # H: started after it was done  # fmt: skip
+    await add(owner, created=utc(2026, 10, 24), status="cancelled", started=utc(2026, 10, 24, 1))
+    await add(owner, created=utc(2026, 10, 24), status="in_progress", active=False)
+    await add(owner, created=utc(2026, 10, 1), started=utc(2026, 10, 21))  # K: reopened, to do
+    await done(owner, created=utc(2026, 10, 24, 6), completed=utc(2026, 10, 26, 10), hours=50,
+               project_key="APP", assignee=bob)  # L  # fmt: skip
+
+    def points(flow):
+        return [(p.day.day, p.by_status, p.created_total, p.done_total) for p in flow]
+
+    scope = days(date(2026, 10, 24), date(2026, 10, 26), timezone=BERLIN)
+    # K was started before the scope and never done: in progress throughout.
+    assert points(await analytics.cumulative_flow(owner, scope)) == [
+        (24, {"todo": 2, "in_progress": 3, "done": 3}, 8, 3),  # todo C D; B K L; A G H
+        (25, {"todo": 1, "in_progress": 3, "done": 4}, 8, 4),  # todo D; C K L; A B G H
+        (26, {"todo": 2, "in_progress": 2, "done": 5}, 9, 5),  # todo D E; C K; A B G H L
+    ]
+    app_only = days(date(2026, 10, 24), date(2026, 10, 26), timezone=BERLIN, project_id=app)
+    assert [p.by_status for p in await analytics.cumulative_flow(owner, app_only)] == [
+        {"todo": 0, "in_progress": 1, "done": 0},
+        {"todo": 0, "in_progress": 1, "done": 0},
+        {"todo": 0, "in_progress": 0, "done": 1},
+    ]
+    bobs = days(date(2026, 10, 24), date(2026, 10, 26), timezone=BERLIN, assignee_id=bob)
+    assert [p.by_status for p in await analytics.cumulative_flow(owner, bobs)] == [
+        {"todo": 0, "in_progress": 2, "done": 0},
+        {"todo": 0, "in_progress": 1, "done": 1},
+        {"todo": 0, "in_progress": 0, "done": 2},
+    ]
+    theirs = await analytics.cumulative_flow(stranger, scope)
+    assert [(p.created_total, p.done_total) for p in theirs] == [(2, 1)] * 3
+
+
+async def test_cumulative_flow_matches_a_day_by_day_recount(owner, stranger):
+    """Random histories, odd ones included (done before started, started but back to do,
+    created after the scope, moments on the day edges), against a plain recount."""
+    rng = random.Random(20261025)
+    bob = (await person(owner, Role.MEMBER, "Bob")).user_id
+    ids = await project_ids(owner)
+    first, last = date(2026, 10, 20), date(2026, 10, 28)
+    edges = [local_midnight(first + timedelta(days=i), ZoneInfo(BERLIN)) for i in range(10)]
+
+    def moment() -> datetime | None:
+        if rng.random() < 0.25:
+            return None
+        if rng.random() < 0.2:
+            return rng.choice(edges)  # exactly a day's end: counted from the next day
+        at = edges[0] + timedelta(minutes=rng.randrange(-12 * 24 * 60, 11 * 24 * 60))
+        return at.astimezone(ZoneInfo(BERLIN)) if rng.random() < 0.3 else at
+
+    history = []
+    for _ in range(60):
+        status = rng.choice(["todo", "in_progress", "in_review", "done", "cancelled"])
+        task = {
+            "created": moment() or edges[0] - timedelta(days=1),
+            "started": moment(),
+            "completed": moment(),
+            "status": status,
+            "project": rng.choice(["WEB", "APP"]),
+            "assignee": rng.choice([bob, None]),
+            "active": rng.random() < 0.9,
+        }
+        history.append(task)
+        await add(owner, created=task["created"], status=status, started=task["started"],
+                  completed=task["completed"], project_key=task["project"],
+                  assignee=task["assignee"], active=task["active"])  # fmt: skip
+
+    for scope in (
+        days(first, last),
+        days(first, last, timezone=BERLIN),
+        days(first, last, timezone="Asia/Kolkata", project_id=ids["APP"]),
+        days(first, last, timezone="America/St_Johns", assignee_id=bob),
+        days(date(2026, 10, 25), date(2026, 10, 25), timezone=BERLIN),
+    ):
+        flow = await analytics.cumulative_flow(owner, scope)
+        got = [(p.created_total, p.by_status["in_progress"], p.done_total) for p in flow]
+        assert got == recount(history, scope, ids), scope
+        assert all(sum(p.by_status.values()) == p.created_total for p in flow)
+
+
+def recount(
+    history: list[dict], scope: AnalyticsScope, ids: dict[str, uuid.UUID]
+) -> list[tuple[int, int, int]]:
+    """(created, in progress, done) at each day's end, straight from FlowPoint's definition."""
+    counted = [
+        t for t in history
+        if t["active"] and t["status"] != "cancelled" and t["created"] < scope.end
+        and scope.project_id in (None, ids[t["project"]])
+        and scope.assignee_id in (None, t["assignee"])
+    ]  # fmt: skip
+    points = []
+    for bucket in analytics_scope.buckets(scope):
+        created = started = ended = done = 0
+        for t in counted:
+            was_started = t["started"] is not None and t["started"] < bucket.hi
+            completed = t["completed"] if t["status"] == "done" else None
+            was_done = completed is not None and completed < bucket.hi
+            created += t["created"] < bucket.hi
+            started += was_started
+            done += was_done
+            ended += was_started and was_done
+        points.append((created, started - ended, done))
+    return points
 
 
 # The present -------------------------------------------------------------------------
