@@ -1,6 +1,7 @@
 """The public inbound webhook URLs: /webhooks/{github,gitlab,generic}/{endpoint_id}.
 
-Order matters: find the endpoint (404), check the signature (401; nothing stored), read
+Order matters: find the endpoint (404; kept per process for a few seconds, see
+core.services.inbound_endpoints), check the signature (401; nothing stored), read
 the body (400), store the delivery (503 when the database cannot, so the sender retries;
 never a 2xx for something not stored), then process it inline. A failure while
 processing is recorded on the delivery (status `failed`, replayable) and still answered
@@ -19,7 +20,7 @@ from tortoise.exceptions import OperationalError
 
 from core import db
 from core.errors import NotFound
-from core.services import webhook_deliveries, webhook_endpoints
+from core.services import inbound_endpoints, webhook_deliveries
 from webhooks.envelope import ok
 from webhooks.errors import error_response
 from webhooks.inbound import PROVIDERS, BadPayload, BadSignature, actions_of, selected_headers
@@ -46,14 +47,17 @@ async def receive(provider: str, endpoint_id: uuid.UUID) -> Response:
     body = await request.get_data()
     headers: Mapping[str, str] = request.headers
     try:
-        endpoint = await webhook_endpoints.active_endpoint(endpoint_id, provider=provider)
+        endpoint = await inbound_endpoints.ENDPOINTS.active(
+            endpoint_id, provider=provider, secret_key=runtime().settings.secret_key
+        )
     except NotFound:
         return error_response(404, "NOT_FOUND", "No such webhook endpoint")
     except DATABASE_UNAVAILABLE:
         return _unavailable()
-    secret = webhook_endpoints.endpoint_secret(endpoint, secret_key=runtime().settings.secret_key)
     try:
-        adapter.verify(headers, body, secret or "")
+        if not endpoint.secret:  # kept under another TEAMFLOW_SECRET_KEY: nothing verifies
+            raise BadSignature("The endpoint's secret cannot be read; rotate it")
+        adapter.verify(headers, body, endpoint.secret)
         adapter.decode(headers, body)
         text = body.decode("utf-8")
     except BadSignature as exc:
@@ -76,7 +80,7 @@ async def receive(provider: str, endpoint_id: uuid.UUID) -> Response:
     # New, or stored earlier and never finished (the process died, the database went
     # away): process it now; the claim inside `process` keeps it to once.
     try:
-        outcome = await webhook_deliveries.process(delivery, actions_of)
+        outcome = await webhook_deliveries.process(delivery, actions_of, target=endpoint.target)
     except DATABASE_UNAVAILABLE:  # stored, not processed: the sender's retry finishes it
         log.warning("webhook delivery %s stored but not processed", delivery.id, exc_info=True)
         return _unavailable()

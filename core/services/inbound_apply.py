@@ -40,10 +40,13 @@ from core.services.inbound_targets import (
     REFERENCE,
     Target,
     acting_user,
+    acting_user_and_linked_task,
     clean_labels,
     description_with_link,
     link,
+    link_new_task,
     linked_task,
+    linked_task_id,
     linked_user,
 )
 from core.services.task_fields import TITLE_MAX
@@ -53,44 +56,44 @@ COMMENT_MAX = 4000
 
 
 async def apply(target: Target, actions: list[Any]) -> None:
-    """Apply every action; the caller wraps this in one transaction."""
+    """Apply every action; the caller wraps this in one transaction (the services called
+    here rely on it: a task is added and linked inside it)."""
     for action in actions:
         handler = HANDLERS[type(action)]
         await handler(target, action)
 
 
 async def _upsert_issue(target: Target, action: UpsertIssue) -> None:
-    actor = await acting_user(target, action.sender)
+    actor, task_id = await acting_user_and_linked_task(target, action.sender, action.ref, ISSUE)
     title = (action.title or action.ref.external_id)[:TITLE_MAX]
     description = description_with_link(action.description, action.ref.url)
     labels = clean_labels(action.labels)
-    task = await linked_task(target, action.ref, ISSUE)
-    if task is not None:
+    if task_id is not None:
         changes = tasks.TaskChanges(title=title, description=description)
         if labels is not None:
             changes = tasks.TaskChanges(title=title, description=description, labels=labels)
-        await tasks.update_task(actor, task.id, changes)
+        await tasks.update_task(actor, task_id, changes)
         return
-    view = await tasks.create_task(
+    task_id = await tasks.add_task(
         actor,
         project=target.project_id,
         title=title,
         description=description,
         labels=labels or (),
     )
-    await link(target, view.id, action.ref, ISSUE)
+    await link_new_task(target, task_id, action.ref, ISSUE)
 
 
 async def _close_issue(target: Target, action: CloseIssue) -> None:
-    task = await linked_task(target, action.ref, ISSUE)
-    if task is not None:
-        await tasks.complete_task(await acting_user(target, action.sender), task.id)
+    task_id = await linked_task_id(target, action.ref, ISSUE)
+    if task_id is not None:
+        await tasks.complete_task(await acting_user(target, action.sender), task_id)
 
 
 async def _reopen_issue(target: Target, action: ReopenIssue) -> None:
-    task = await linked_task(target, action.ref, ISSUE)
-    if task is not None:
-        await tasks.reopen_task(await acting_user(target, action.sender), task.id)
+    task_id = await linked_task_id(target, action.ref, ISSUE)
+    if task_id is not None:
+        await tasks.reopen_task(await acting_user(target, action.sender), task_id)
 
 
 async def _assign_issue(target: Target, action: AssignIssue) -> None:
@@ -110,21 +113,21 @@ async def _assign_issue(target: Target, action: AssignIssue) -> None:
 
 
 async def _set_labels(target: Target, action: SetIssueLabels) -> None:
-    task = await linked_task(target, action.ref, ISSUE)
-    if task is not None:
+    task_id = await linked_task_id(target, action.ref, ISSUE)
+    if task_id is not None:
         labels = clean_labels(action.labels) or []
         actor = await acting_user(target, action.sender)
-        await tasks.update_task(actor, task.id, tasks.TaskChanges(labels=labels))
+        await tasks.update_task(actor, task_id, tasks.TaskChanges(labels=labels))
 
 
 async def _comment(target: Target, action: CommentOnIssue) -> None:
-    task = await linked_task(target, action.ref, ISSUE)
-    if task is None or not action.body.strip():
+    task_id = await linked_task_id(target, action.ref, ISSUE)
+    if task_id is None or not action.body.strip():
         return
     actor = await acting_user(target, action.sender)
     linked = action.sender and await linked_user(target, action.sender) == actor.user_id
     text = action.body if linked else f"{action.author} on {target.provider}: {action.body}"
-    await comments.add_comment(actor, task.id, body=text[:COMMENT_MAX])
+    await comments.add_comment(actor, task_id, body=text[:COMMENT_MAX])
 
 
 async def _tasks_for_keys(actor: Actor, keys: tuple[str, ...]) -> list[Task]:

@@ -15,7 +15,13 @@ from core.models import Task
 from core.permissions import Actor
 from core.services import comments, tasks
 from core.services.inbound_actions import ExternalRef, GenericRequest
-from core.services.inbound_targets import EXTERNAL, Target, clean_labels, link, linked_task
+from core.services.inbound_targets import (
+    EXTERNAL,
+    Target,
+    clean_labels,
+    link_new_task,
+    linked_task,
+)
 from core.services.task_queries import load_task
 
 PROVIDER = "generic"
@@ -64,7 +70,7 @@ async def _create(target: Target, request: GenericRequest, actor: Actor) -> None
         return
     if not request.title:
         raise ValidationFailed.on("title", "create needs a title")
-    view = await tasks.create_task(
+    task_id = await tasks.add_task(
         actor,
         project=target.project_id,
         title=request.title,
@@ -74,7 +80,7 @@ async def _create(target: Target, request: GenericRequest, actor: Actor) -> None
         due_at=request.due_at,
     )
     if request.external_id:
-        await link(target, view.id, _ref(request), EXTERNAL)
+        await link_new_task(target, task_id, _ref(request), EXTERNAL)
 
 
 async def _update(target: Target, request: GenericRequest, actor: Actor) -> None:

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -17,10 +18,11 @@ from tortoise.transactions import in_transaction
 from core.clock import utcnow
 from core.enums import ProjectStatus, TaskPriority, TaskStatus
 from core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
-from core.models import Membership, Project, Task, TaskLabel
+from core.models import Membership, Task, TaskLabel
 from core.permissions import Actor
 from core.services import task_fields
 from core.services.activity import diff, record
+from core.services.analytics_sql import Statement
 from core.services.projects import load_project
 from core.services.task_queries import load_task, view_of
 from core.views import TaskView
@@ -67,6 +69,37 @@ async def create_task(
     status: TaskStatus | str = TaskStatus.TODO,
 ) -> TaskView:
     """A new task with the next key of its project (`WEB-43`), reported by the actor."""
+    async with in_transaction():
+        task_id = await add_task(
+            actor,
+            project=project,
+            title=title,
+            description=description,
+            priority=priority,
+            assignee_id=assignee_id,
+            due_at=due_at,
+            labels=labels,
+            status=status,
+        )
+    return await view_of(task_id)
+
+
+async def add_task(
+    actor: Actor,
+    *,
+    project: uuid.UUID | str,
+    title: str,
+    description: str = "",
+    priority: TaskPriority | str | int = TaskPriority.MEDIUM,
+    assignee_id: uuid.UUID | None = None,
+    due_at: datetime | None = None,
+    labels: Sequence[str] = (),
+    status: TaskStatus | str = TaskStatus.TODO,
+) -> uuid.UUID:
+    """`create_task` inside the caller's transaction (call it inside one), answering the
+    new task's id instead of reading it back as a view: for a caller that needs only the
+    id (an inbound webhook adds a task and links it in the transaction that claims the
+    delivery)."""
     actor.require("task:create")
     now = utcnow()
     values = {
@@ -78,40 +111,35 @@ async def create_task(
     }
     clean_labels = task_fields.labels(labels)
     values.update(_status_times(values["status"], started_at=None, now=now))
-    async with in_transaction():
-        target = await load_project(actor, project)
-        if target.status is ProjectStatus.ARCHIVED:
-            raise ValidationFailed.on("project", f"project {target.key} is archived")
-        if assignee_id is not None:
-            await _require_member(actor, assignee_id)
-        number = await _next_number(target)
-        task = await Task.create(
-            organization_id=actor.organization_id,
-            project_id=target.id,
-            number=number,
-            assignee_id=assignee_id,
-            reporter_id=actor.user_id,
-            **values,
-        )
-        await _add_labels(task, clean_labels)
-        await record(
-            actor,
-            action="task.created",
-            entity_type="task",
-            entity_id=task.id,
-            task_id=task.id,
-            project_id=target.id,
-            changes=diff(
-                {},
-                {
-                    "key": f"{target.key}-{number}",
-                    **values,
-                    "assignee_id": assignee_id,
-                    "labels": clean_labels,
-                },
-            ),
-        )
-    return await view_of(task.id)
+    if assignee_id is not None:
+        await _require_member(actor, assignee_id)
+    task_id = uuid.uuid4()
+    row = {
+        "id": task_id,
+        "organization_id": actor.organization_id,
+        "assignee_id": assignee_id,
+        "reporter_id": actor.user_id,
+        **values,
+    }
+    target, number = await _insert_task(actor, project, row, labels=clean_labels, now=now)
+    await record(
+        actor,
+        action="task.created",
+        entity_type="task",
+        entity_id=task_id,
+        task_id=task_id,
+        project_id=target.id,
+        changes=diff(
+            {},
+            {
+                "key": f"{target.key}-{number}",
+                **values,
+                "assignee_id": assignee_id,
+                "labels": clean_labels,
+            },
+        ),
+    )
+    return task_id
 
 
 async def update_task(
@@ -299,20 +327,101 @@ def _status_times(
     return times
 
 
-async def _next_number(project: Project) -> int:
-    """Bump the project's counter; the row lock serializes concurrent creators until commit.
+@dataclass(frozen=True)
+class _Numbered:
+    id: uuid.UUID
+    key: str
 
-    One statement (UPDATE ... RETURNING, on PostgreSQL and SQLite alike): every round trip
-    made while the lock is held delays every other task created in the project."""
-    db = Project._meta.db
-    sqlite = db.capabilities.dialect == "sqlite"
-    placeholder, key = ("?", str(project.id)) if sqlite else ("$1", project.id)
-    rows = await db.execute_query_dict(
+
+# A new task's columns and their PostgreSQL types: the values of an INSERT ... SELECT are
+# not typed by the columns they go to, so each is cast.
+TASK_COLUMNS = {
+    "id": "uuid",
+    "organization_id": "uuid",
+    "assignee_id": "uuid",
+    "reporter_id": "uuid",
+    "title": "varchar",
+    "description": "text",
+    "status": "varchar",
+    "priority": "smallint",
+    "due_at": "timestamptz",
+    "started_at": "timestamptz",
+    "completed_at": "timestamptz",
+}
+
+
+async def _insert_task(
+    actor: Actor,
+    project: uuid.UUID | str,
+    row: dict[str, Any],
+    *,
+    labels: list[str],
+    now: datetime,
+) -> tuple[_Numbered, int]:
+    """Take the next number of the actor's project (by id or key) and insert the task
+    (`row`) with it, and its labels: the project and the number.
+
+    The counter's row lock serializes everyone adding tasks to the project until commit,
+    so every round trip made while it is held delays every other creator. On PostgreSQL
+    the bump, the task and its labels are therefore one statement (data-modifying WITH);
+    on SQLite, where one writer holds the whole database anyway, they follow each other.
+    The bump finds only a live, unarchived project; when it finds nothing, `load_project`
+    says why (NotFound, archived)."""
+    q = Statement()
+    bump = (
         "UPDATE projects SET task_counter = task_counter + 1 "
-        f"WHERE id = {placeholder} RETURNING task_counter",
-        [key],
+        f"WHERE organization_id = {q.bind(actor.organization_id)} AND is_active = {q.bind(True)} "
+        f"AND status = {q.bind(ProjectStatus.ACTIVE.value)} AND "
+        + (
+            f"id = {q.bind(project)}"
+            if isinstance(project, uuid.UUID)
+            else f"key = {q.bind(str(project).strip().upper())}"
+        )
+        + " RETURNING id, key, task_counter"
     )
-    return rows[0]["task_counter"]
+    if q.dialect.sqlite:
+        found = await q.rows(bump)
+    else:
+        found = await q.rows(_with_task_and_labels(q, bump, row, labels=labels, now=now))
+    if not found:
+        existing = await load_project(actor, project)
+        if existing.status is ProjectStatus.ARCHIVED:
+            raise ValidationFailed.on("project", f"project {existing.key} is archived")
+        # Live and not archived: it was named by its id as text (or restored meanwhile).
+        return await _insert_task(actor, existing.id, row, labels=labels, now=now)
+    target = _Numbered(uuid.UUID(str(found[0]["id"])), found[0]["key"])
+    number = found[0]["task_counter"]
+    if q.dialect.sqlite:
+        task = await Task.create(project_id=target.id, number=number, **row)
+        await _add_labels(task, labels)
+    return target, number
+
+
+def _with_task_and_labels(
+    q: Statement, bump: str, row: dict[str, Any], *, labels: list[str], now: datetime
+) -> str:
+    """PostgreSQL: `bump`, then the task numbered by it and its labels, in one statement."""
+    at = f"{q.bind(now)}::timestamptz"
+    values = ", ".join(
+        f"{q.bind(_plain(row.get(name)))}::{kind}" for name, kind in TASK_COLUMNS.items()
+    )
+    names = sorted(set(labels))
+    return (
+        f"WITH counter AS ({bump}), "
+        f"task AS (INSERT INTO tasks ({', '.join(TASK_COLUMNS)}, project_id, number, "
+        "version, is_active, created_at, updated_at) "
+        f"SELECT {values}, counter.id, counter.task_counter, 1, TRUE, {at}, {at} "
+        "FROM counter RETURNING id, organization_id), "
+        "labels AS (INSERT INTO task_labels (id, organization_id, task_id, name, created_at, "
+        f"updated_at) SELECT l.id, task.organization_id, task.id, l.name, {at}, {at} "
+        f"FROM task, unnest({q.bind([uuid.uuid4() for _ in names])}::uuid[], "
+        f"{q.bind(names)}::varchar[]) AS l(id, name)) "
+        "SELECT id, key, task_counter FROM counter"
+    )
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 async def _require_member(actor: Actor, user_id: uuid.UUID) -> None:

@@ -1,6 +1,8 @@
 """Inbound webhook endpoints: an organization's admins create, change, rotate and disable
 them. Each files into one project; its secret is generated here, stored encrypted with
 TokenCipher and shown in plain text only by `create_endpoint` and `rotate_secret`.
+The inbound door reads endpoints through `core.services.inbound_endpoints`, which keeps
+them for a few seconds; every change here tells it to forget the endpoint.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from core.errors import NotFound, ValidationFailed
 from core.models import WebhookEndpoint
 from core.permissions import Actor
 from core.services.activity import diff, record
+from core.services.inbound_endpoints import ENDPOINTS
 from core.services.projects import load_project
 
 PROVIDERS = ("github", "gitlab", "generic")
@@ -136,6 +139,7 @@ async def update_endpoint(
         if changed:
             await endpoint.save()
             await _record(actor, endpoint, "webhook_endpoint.updated", changed)
+    ENDPOINTS.forget(endpoint.id)  # after the commit: a delivery now reads the new state
     return await _view(endpoint.id)
 
 
@@ -157,6 +161,7 @@ async def rotate_secret(
         await _record(
             actor, endpoint, "webhook_endpoint.secret_rotated", {"secret": {"from": "*", "to": "*"}}
         )
+    ENDPOINTS.forget(endpoint.id)  # after the commit: the old secret stops verifying here
     return secret, await _view(endpoint.id)
 
 
@@ -168,21 +173,6 @@ async def load_endpoint(actor: Actor, endpoint_id: uuid.UUID) -> WebhookEndpoint
     if endpoint is None:
         raise NotFound("No such webhook endpoint")
     return endpoint
-
-
-async def active_endpoint(endpoint_id: uuid.UUID, *, provider: str) -> WebhookEndpoint:
-    """The endpoint a delivery is addressed to; NotFound when unknown, disabled or the URL
-    names another provider (so a GitHub URL cannot be fed GitLab payloads)."""
-    endpoint = await WebhookEndpoint.get_or_none(
-        id=endpoint_id, provider=provider, is_active=True, organization__is_active=True
-    )
-    if endpoint is None:
-        raise NotFound("No such webhook endpoint")
-    return endpoint
-
-
-def endpoint_secret(endpoint: WebhookEndpoint, *, secret_key: str) -> str | None:
-    return TokenCipher(secret_key).decrypt(endpoint.secret_encrypted)
 
 
 def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import copy
 import hashlib
 import hmac
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -21,7 +22,15 @@ from urllib.parse import urlencode
 import pytest
 from tortoise.exceptions import DBConnectionError
 
-from core.models import Activity, Comment, Task, TaskExternalLink, WebhookDelivery
+from core.crypto import TokenCipher
+from core.models import (
+    Activity,
+    Comment,
+    Task,
+    TaskExternalLink,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from core.services import webhook_deliveries
 from tests.e2e.conftest import Api, Session
 
@@ -224,6 +233,33 @@ async def test_github_assignment_maps_linked_login(api, owner, github):
     assert (await task(api, owner, "WEB-1"))["assignee"] is None
 
 
+async def test_who_acts_when_the_endpoints_creator_has_left(api, owner):
+    """A linked sender who is a member acts; an unlinked one falls back on the endpoint's
+    creator, and when the creator has left the delivery fails (replayable)."""
+    await make_project(api, owner)
+    admin = await api.join(owner, "admin", name="Ada")
+    hook = await make_hook(api, admin, "github")
+    member = await api.join(owner, "member", name="Cody")
+    await api.call(
+        "PUT",
+        f"/api/v1/organizations/{owner.org}/members/{member.user_id}/identities/github",
+        token=owner.access,
+        body={"login": "Codertocat"},
+    )
+    gone = await api.call(
+        "DELETE", f"/api/v1/organizations/{owner.org}/members/{admin.user_id}", token=owner.access
+    )
+    assert gone.status == 200, gone.body
+    reply = await hook.github("issues", fixture("github.issues.opened"))
+    assert reply.data["status"] == "processed", reply.body
+    assert str((await only_task()).reporter_id) == member.user_id
+    stranger = fixture("github.issues.opened")
+    stranger["sender"]["login"], stranger["issue"]["number"] = "someone-else", 2
+    reply = await hook.github("issues", stranger)
+    assert reply.data["status"] == "failed"
+    assert await Task.all().count() == 1
+
+
 def pull_request(name: str, text: str, number: int = 7) -> dict[str, Any]:
     payload = fixture(name)
     payload["pull_request"]["body"] = text
@@ -299,6 +335,18 @@ async def test_bad_github_signature_is_401_and_nothing_stored(github, signature)
     assert await Task.all().count() == 0
 
 
+async def test_a_secret_that_cannot_be_read_verifies_nothing(github):
+    """A secret kept under another TEAMFLOW_SECRET_KEY (the key was changed since): every
+    delivery is refused, one signed with an empty secret too."""
+    await WebhookEndpoint.filter(id=github.id).update(
+        secret_encrypted=TokenCipher("another-secret-key-" * 3).encrypt(github.secret)
+    )
+    github.secret = ""
+    reply = await github.github("issues", fixture("github.issues.opened"))
+    assert reply.status == 401
+    assert await WebhookDelivery.all().count() == 0
+
+
 async def test_same_delivery_twice_is_applied_once(github):
     payload = fixture("github.issue_comment.created")
     await github.github("issues", fixture("github.issues.opened"))
@@ -307,6 +355,88 @@ async def test_same_delivery_twice_is_applied_once(github):
     assert second.status == 200 and second.data["duplicate"] is True
     assert first.data["delivery_id"] == second.data["delivery_id"]
     assert await Comment.all().count() == 1
+
+
+async def test_a_long_delivery_id_is_deduplicated_on_what_is_kept(github):
+    """Delivery ids are kept to 128 characters: a repeat of a longer one is still a
+    duplicate, not an error."""
+    delivery = "d" * 200
+    first = await github.github("issues", fixture("github.issues.opened"), delivery=delivery)
+    again = await github.github("issues", fixture("github.issues.opened"), delivery=delivery)
+    assert (first.status, again.status) == (200, 200)
+    assert (first.data["duplicate"], again.data["duplicate"]) == (False, True)
+    assert await Task.all().count() == 1
+
+
+async def test_the_same_delivery_arriving_at_once_is_applied_once(github):
+    """Redeliveries racing the original: one is new, the others are duplicates, and the
+    issue becomes one task."""
+    opened = fixture("github.issues.opened")
+    replies = await asyncio.gather(
+        *(github.github("issues", opened, delivery="racing-1") for _ in range(6))
+    )
+    assert [r.status for r in replies] == [200] * 6
+    assert sorted(r.data["duplicate"] for r in replies) == [False] + [True] * 5
+    assert {r.data["delivery_id"] for r in replies} == {replies[0].data["delivery_id"]}
+    assert await Task.all().count() == 1
+    assert [d.status for d in await WebhookDelivery.all()] == ["processed"]
+
+
+class QueryCount(logging.Handler):
+    """Counts the statements Tortoise logs (each one at DEBUG, with its values)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.args and isinstance(record.args, tuple):
+            self.seen.append(str(record.args[0])[:120])
+
+
+async def test_a_new_issue_costs_a_fixed_handful_of_statements(api, owner, github):
+    """The delivery path stays cheap: storing, claiming and filing a new issue as a task
+    (with a label, its activity and its link) is 8 SQL statements. Reading the endpoint
+    and stamping its last delivery happen at most every few seconds; not counted."""
+    statements = QueryCount()
+    logger = logging.getLogger("tortoise.db_client")
+    level, propagate = logger.level, logger.propagate
+    await github.github("ping", fixture("github.ping"))  # the endpoint is read and kept
+    logger.addHandler(statements)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    try:
+        opened = fixture("github.issues.opened")
+        opened["issue"]["labels"] = [{"name": "bug"}]
+        reply = await github.github("issues", opened)
+    finally:
+        logger.removeHandler(statements)
+        logger.setLevel(level)
+        logger.propagate = propagate
+    assert reply.data["status"] == "processed", reply.body
+    per_delivery = [sql for sql in statements.seen if "webhook_endpoints" not in sql]
+    assert len(per_delivery) <= 8, statements.seen
+    assert [label.name for label in (await only_task()).labels] == ["bug"]
+
+
+async def test_an_endpoint_change_applies_to_the_next_delivery(api, owner, github):
+    """Endpoints are kept per process for a few seconds; a change made through the API
+    is seen at once: moved to another project, disabled, enabled again."""
+    await github.github("ping", fixture("github.ping"))
+    await make_project(api, owner, "OPS")
+    path = f"/api/v1/webhook-endpoints/{github.id}"
+    moved = await api.call("PATCH", path, token=owner.access, body={"project_id": "OPS"})
+    assert moved.status == 200, moved.body
+    reply = await github.github("issues", fixture("github.issues.opened"))
+    assert reply.data["status"] == "processed", reply.body
+    await only_task("OPS")
+    off = await api.call("PATCH", path, token=owner.access, body={"is_active": False})
+    assert off.status == 200
+    assert (await github.github("ping", fixture("github.ping"))).status == 404
+    await api.call("PATCH", path, token=owner.access, body={"is_active": True})
+    assert (await github.github("ping", fixture("github.ping"))).status == 200
+    shown = await api.call("GET", path, token=owner.access)
+    assert shown.data["last_delivery_at"] is not None
 
 
 async def test_bad_bodies_are_400(github):
@@ -484,6 +614,25 @@ async def test_generic_signature_window_and_schema(generic):
     missing = await generic.generic({"action": "complete"})
     assert missing.status == 400
     assert await WebhookDelivery.all().count() == 0
+
+
+async def test_generic_without_idempotency_key_dedupes_on_what_is_signed(generic):
+    """No Idempotency-Key: the same signed request sent again is a duplicate; the same
+    body signed at another second, or another body at the same second, is new."""
+    now = int(time.time())
+    alert = {"action": "create", "title": "Fan failure"}
+    first = await generic.generic(alert, stamp=now)
+    replayed = await generic.generic(alert, stamp=now)
+    signed_again = await generic.generic(alert, stamp=now - 1)
+    other = await generic.generic({"action": "create", "title": "Fan failure "}, stamp=now)
+    assert [r.data["duplicate"] for r in (first, replayed, signed_again, other)] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert replayed.data["delivery_id"] == first.data["delivery_id"]
+    assert await Task.filter(title__startswith="Fan failure").count() == 3
 
 
 # --- management API ----------------------------------------------------------------------
