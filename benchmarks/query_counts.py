@@ -62,7 +62,7 @@ async def _slash_command(context: Context, client) -> _SlackReply:
     """Send one `/task add` and wait for its reply on response_url: the work after the ack
     is part of what the command costs."""
     body, content_type = slack_requests.slash_command(
-        text="add Counted task",
+        text=f"add Counted task {time.time_ns()}",  # a new signature: replays are refused
         user_id=SLACK_USER,
         channel_id=SLACK_CHANNEL,
         team_id=workspace.TEAM_ID,
