@@ -207,6 +207,14 @@ def issue_payload(number: int) -> dict[str, Any]:
     }
 
 
+async def reset_written_projects(context: Context) -> None:
+    """Before any scenario: drop what earlier runs wrote into the seed (tasks of the Slack
+    and GitHub projects). They are the organization's newest tasks, so left in place they
+    would sit in front of the listed project's in the index every list query walks."""
+    for key in ("SLK", "GH"):
+        await _reset_project(context, key)
+
+
 async def _reset_project(context: Context, key: str) -> None:
     """Forget the tasks an earlier run created, so every run starts from the same data."""
     conn = await asyncpg.connect(context.seeded.database_url)

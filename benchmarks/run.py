@@ -160,6 +160,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         async with FakeSlack() as fake:
             context = ctx.Context(options=options, seeded=seeded, fake=fake, workdir=workdir)
             await ctx.prepare(context)
+            await http_scenarios.reset_written_projects(context)
             for key in options.scenarios:
                 say("scenario %s", key)
                 results["scenarios"][key] = await _scenario(context, key)
