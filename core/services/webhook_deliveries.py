@@ -80,36 +80,27 @@ class StoredDelivery:
 
 
 def delivery_view(row: WebhookDelivery | StoredDelivery) -> DeliveryView:
-    return DeliveryView(
-        id=row.id,
-        endpoint_id=row.endpoint_id,  # type: ignore[union-attr]
-        provider=row.provider,
-        event=row.event,
-        delivery_id=row.delivery_id,
-        status=row.status,
-        error=row.error,
-        attempts=row.attempts,
-        headers=dict(row.headers or {}),
-        created_at=row.created_at,
-        processed_at=row.processed_at,
-    )
+    return DeliveryView(**_delivery_fields(row))
 
 
 def stored_delivery(row: WebhookDelivery) -> StoredDelivery:
-    return StoredDelivery(
-        id=row.id,
-        endpoint_id=row.endpoint_id,  # type: ignore[attr-defined]
-        provider=row.provider,
-        event=row.event,
-        delivery_id=row.delivery_id,
-        status=row.status,
-        error=row.error,
-        attempts=row.attempts,
-        headers=dict(row.headers or {}),
-        body=row.body,
-        created_at=row.created_at,
-        processed_at=row.processed_at,
-    )
+    return StoredDelivery(**_delivery_fields(row), body=row.body)
+
+
+def _delivery_fields(row: WebhookDelivery | StoredDelivery) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "endpoint_id": row.endpoint_id,  # type: ignore[union-attr]
+        "provider": row.provider,
+        "event": row.event,
+        "delivery_id": row.delivery_id,
+        "status": row.status,
+        "error": row.error,
+        "attempts": row.attempts,
+        "headers": dict(row.headers or {}),
+        "created_at": row.created_at,
+        "processed_at": row.processed_at,
+    }
 
 
 async def receive(
