@@ -9,7 +9,6 @@ processes from posting the same change twice.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import uuid
@@ -19,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import blocks, slack_errors
+from core.background_work import pause
 from core.cache import Cache, LockNotAcquired
 from core.clock import utcnow
 from core.errors import NotFound
@@ -82,7 +82,7 @@ class Notifier:
                 await self.run_once()
             except Exception:  # a bad change must not stop notifications for good
                 log.exception("notification round failed")
-            await asyncio.sleep(interval)
+            await pause(interval)
 
     async def _deliver(self, event: ActivityView) -> None:
         if event.task_id is None:

@@ -58,3 +58,16 @@ class BackgroundWork:
     def _running(self) -> set[asyncio.Task[Any]]:
         current = asyncio.current_task()
         return {task for task in self._tasks if not task.done() and task is not current}
+
+
+async def pause(seconds: float) -> None:
+    """Sleep between rounds of a loop that must stop when its task is cancelled.
+
+    A cancellation that arrives while a round talks to Redis or the database can be
+    turned into an ordinary error by a client library and swallowed by the round's error
+    handling; the task then keeps looping and whoever awaits it (shutdown) waits for
+    ever. A task asked to stop stops here instead."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+    await asyncio.sleep(seconds)

@@ -21,6 +21,7 @@ from datetime import datetime
 
 import aiohttp
 
+from core.background_work import pause
 from core.cache import Cache, LockNotAcquired
 from core.clock import utcnow
 from core.services import outbound_deliveries
@@ -113,7 +114,7 @@ class Dispatcher:
                 await self.run_once()
             except Exception:  # one bad round must not stop webhooks for good
                 log.exception("outbound webhook round failed")
-            await asyncio.sleep(interval)
+            await pause(interval)
 
     async def _send_all(self, due: list[DueDelivery], *, now: datetime) -> list[str]:
         if not due:

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 # What redis-py raises when the server is down, restarting or unreachable.
 UNREACHABLE: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
 CONNECT_TIMEOUT_SECONDS = 2.0
+COMMAND_TIMEOUT_SECONDS = 5.0
 READ_GRACE_SECONDS = 1.0
 # A counter's increment and its expiry (set once, when it has none) in one command: a
 # MULTI/INCR/PEXPIRE/EXEC transaction is four commands and four replies to parse, and a
@@ -100,7 +101,13 @@ class RedisCache:
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "teamflow:") -> RedisCache:
         client = Redis.from_url(
-            url, decode_responses=True, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS
+            url,
+            decode_responses=True,
+            socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            # No command may wait on a reply for ever: a connection left mid-reply (a
+            # cancelled call, a server that stopped answering) fails instead, which the
+            # cache treats as Redis being unreachable.
+            socket_timeout=COMMAND_TIMEOUT_SECONDS,
         )
         return cls(client, prefix=prefix)
 

@@ -16,7 +16,6 @@ whichever door made it), `status` the task's status when the event is published,
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import uuid
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from core.background_work import pause
 from core.cache import Cache, LockNotAcquired
 from core.clock import utcnow
 from core.models import Project, Task
@@ -82,7 +82,7 @@ class LiveRelay:
                 await self.run_once()
             except Exception:  # a bad round must not stop live updates for good
                 log.exception("live update round failed")
-            await asyncio.sleep(interval)
+            await pause(interval)
 
     async def _publish_all(self, events: list[ActivityView]) -> int:
         tasks = await _tasks({e.task_id for e in events if e.task_id})
